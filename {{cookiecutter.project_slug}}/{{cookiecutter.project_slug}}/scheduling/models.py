@@ -1,0 +1,108 @@
+"""Teams, the parts of a day, and each team's ordered slots.
+
+A slot's level is its place in the team's order (1 comes first). Two rules keep
+levels unique, and PostgreSQL checks both at COMMIT, not row by row, so a whole
+range of levels can move in one UPDATE (SlotQuerySet.shift). docs/constraints.md
+explains why and what it costs.
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import Deferrable, F, Q
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+
+class DayPart(models.Model):
+    """A named part of the day, such as "Morning" or "Night"."""
+
+    name = models.CharField(max_length=50, unique=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Where the day part appears in lists; lower comes first."
+    )
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self):
+        return self.name
+
+
+class SlotQuerySet(models.QuerySet):
+    def shift(self, by):
+        """Move the level of every selected slot by `by`; return how many slots moved.
+
+        One UPDATE statement, whatever the number of rows, in either direction:
+        `team.slots.filter(level__gte=3).shift(1)` frees level 3. This only works
+        because the level constraints are DEFERRABLE: with Django's default
+        (NOT DEFERRABLE) PostgreSQL checks each row as it changes, and moving
+        level 3 to 4 collides with the old level 4 before that row has moved.
+        """
+        if isinstance(by, bool) or not isinstance(by, int):
+            raise TypeError(f"shift(by): by must be a whole number (int), got {by!r}.")
+        if by == 0:
+            raise ValueError("shift(by): by must not be 0; give how many levels to move.")
+        return self.update(level=F("level") + by)
+
+
+class Slot(models.Model):
+    # No index of its own: the UNIQUE constraint's index starts with team_id and
+    # already serves every lookup by team.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="slots", db_index=False)
+    # PROTECT: deleting a day part must not silently turn its slots into whole-day
+    # slots, whose levels could then collide with the existing whole-day slots.
+    day_part = models.ForeignKey(
+        DayPart,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="slots",
+        help_text="Leave empty for a slot that covers the whole day.",
+    )
+    level = models.IntegerField(help_text="Place in the team's order; 1 comes first.")
+    label = models.CharField(max_length=100, blank=True)
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        constraints = (
+            # DEFERRABLE INITIALLY DEFERRED: checked once, at COMMIT.
+            # https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-PARMS-DEFERRABLE
+            models.UniqueConstraint(
+                fields=["team", "day_part", "level"],
+                name="scheduling_slot_level_unique_per_day_part",
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=(
+                    "This team already has a slot at this level in this day part."
+                ),
+            ),
+            # The UNIQUE above never fires when day_part is NULL (NULLs are distinct),
+            # so whole-day slots need their own rule. A partial unique index
+            # (UniqueConstraint with condition=) cannot be deferred, an EXCLUDE
+            # constraint with a WHERE clause can. Django builds exclusion constraints
+            # on GiST (or SP-GiST) only, and GiST compares integers with `=` only
+            # through the btree_gist extension, which migration 0001 installs.
+            # https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-EXCLUDE
+            ExclusionConstraint(
+                name="scheduling_slot_level_unique_without_day_part",
+                expressions=[("team", RangeOperators.EQUAL), ("level", RangeOperators.EQUAL)],
+                condition=Q(day_part__isnull=True),
+                deferrable=Deferrable.DEFERRED,
+                violation_error_message=(
+                    "This team already has a slot at this level with no day part."
+                ),
+            ),
+        )
+
+    def __str__(self):
+        where = self.day_part or "whole day"
+        return f"{self.team} level {self.level} ({where})"

@@ -1,0 +1,192 @@
+"""PostgreSQL sequences as Django pieces: an expression and a migration operation.
+
+A sequence is a counter inside PostgreSQL that hands each caller a different
+number, however many transactions ask at the same moment, without making them
+wait for each other. That is what a column of unique, human-readable numbers
+needs; `max() + 1` computed in Python is not (docs/tickets.md explains why).
+
+- `NextVal("name")` is the SQL expression `nextval('name')`. Declared as a
+  field's `db_default`, it lets the database number each new row inside the
+  INSERT itself; Django reads the number back with RETURNING.
+- `CreateSequence` is the migration operation that creates the sequence, makes
+  it the column's default and ties the sequence's life to the column.
+
+https://www.postgresql.org/docs/current/sql-createsequence.html
+https://www.postgresql.org/docs/current/functions-sequence.html
+"""
+
+import re
+
+from django.db import NotSupportedError, models
+from django.db.migrations.operations.base import Operation, OperationCategory
+from django.db.models.fields import AutoFieldMixin
+
+# The largest PostgreSQL bigint, and so the largest value a sequence can reach.
+BIGINT_MAX = 9_223_372_036_854_775_807
+
+# Plain lowercase identifiers read the same quoted or not, so the name written
+# in nextval('...') is exactly the name in the catalog (pg_sequences). 63 bytes
+# is PostgreSQL's identifier limit; it silently truncates longer names.
+SEQUENCE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def check_sequence_name(name):
+    """Return `name` if it is a usable sequence name, else raise ValueError naming it."""
+    if not isinstance(name, str) or not SEQUENCE_NAME.fullmatch(name):
+        raise ValueError(
+            "A sequence name must be a lowercase identifier (a-z, 0-9 and _, not starting "
+            f"with a digit) of at most 63 characters, got {name!r}."
+        )
+    return name
+
+
+class NextVal(models.Func):
+    """The SQL expression `nextval('<sequence>')`: the sequence's next number.
+
+    Use it as a field's `db_default`; it is not meant for queries. Each call
+    advances the sequence, even in a transaction that later rolls back.
+    """
+
+    function = "nextval"
+    arity = 1
+    output_field = models.BigIntegerField()
+
+    def __init__(self, sequence):
+        super().__init__(models.Value(check_sequence_name(sequence)))
+
+
+class CreateSequence(Operation):
+    """Number a model's integer field from a new sequence, starting after its highest value.
+
+    Forwards, inside the migration's transaction:
+
+        CREATE SEQUENCE <name> AS bigint MINVALUE 0 START WITH 1 MAXVALUE <maxvalue>
+            NO CYCLE OWNED BY <table>.<column>;
+        ALTER TABLE <table> ALTER COLUMN <column> SET DEFAULT (nextval('<name>'));
+        SELECT setval('<name>', max(<column>)) FROM <table> HAVING max(<column>) >= 1;
+
+    so a table that already holds numbers keeps them and new rows continue
+    after the highest one. Backwards drops the default, then the sequence.
+
+    In the migration state the field gains `db_default=NextVal(name)`, so the
+    model declares exactly that and makemigrations finds nothing to add.
+    """
+
+    reversible = True
+    category = OperationCategory.ADDITION
+
+    def __init__(self, name, model_name, field_name, maxvalue):
+        self.name = check_sequence_name(name)
+        for argument, value in (("model_name", model_name), ("field_name", field_name)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(
+                    f"CreateSequence {argument} must be a non-empty string, got {value!r}."
+                )
+        if isinstance(maxvalue, bool) or not isinstance(maxvalue, int):
+            raise ValueError(f"CreateSequence maxvalue must be an int, got {maxvalue!r}.")
+        if not 1 <= maxvalue <= BIGINT_MAX:
+            raise ValueError(
+                f"CreateSequence maxvalue must be from 1 to {BIGINT_MAX}, got {maxvalue}."
+            )
+        self.model_name = model_name
+        self.field_name = field_name
+        self.maxvalue = maxvalue
+
+    @property
+    def model_name_lower(self):
+        return self.model_name.lower()
+
+    def deconstruct(self):
+        kwargs = {
+            "name": self.name,
+            "model_name": self.model_name,
+            "field_name": self.field_name,
+            "maxvalue": self.maxvalue,
+        }
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label, state):
+        model_key = (app_label, self.model_name_lower)
+        if model_key not in state.models:
+            raise ValueError(f"{self.describe()}: there is no model {app_label}.{self.model_name}.")
+        field = state.models[model_key].fields.get(self.field_name)
+        if not isinstance(field, models.IntegerField) or isinstance(field, AutoFieldMixin):
+            raise ValueError(
+                f"{self.describe()}: {app_label}.{self.model_name}.{self.field_name} must be an "
+                "integer field that is not an AutoField."
+            )
+        numbered = field.clone()
+        numbered.db_default = NextVal(self.name)
+        state.alter_field(
+            app_label, self.model_name_lower, self.field_name, numbered, preserve_default=True
+        )
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        self._check_transaction(schema_editor)
+        field = model._meta.get_field(self.field_name)
+        _, highest = schema_editor.connection.ops.integer_field_range(field.get_internal_type())
+        if self.maxvalue > highest:
+            raise ValueError(
+                f"{self.describe()}: maxvalue {self.maxvalue} does not fit the column, "
+                f"whose highest value is {highest}."
+            )
+        quote = schema_editor.quote_name
+        table, column = quote(model._meta.db_table), quote(field.column)
+        # Numbers run from 1 (START WITH) up to maxvalue, then stop (NO CYCLE).
+        # MINVALUE is 0 only because PostgreSQL wants it below MAXVALUE, and a
+        # range of a single number (maxvalue 1) must work too; a sequence that
+        # starts at 1 and counts up never hands out 0.
+        schema_editor.execute(
+            f"CREATE SEQUENCE {quote(self.name)} AS bigint MINVALUE 0 START WITH 1 MAXVALUE %s "
+            f"NO CYCLE OWNED BY {table}.{column}",
+            [self.maxvalue],
+        )
+        # Django's own ALTER COLUMN ... SET DEFAULT, rendered from NextVal. It
+        # takes an ACCESS EXCLUSIVE lock on the table until the migration
+        # commits, so no row can arrive between reading the highest number
+        # below and the sequence continuing after it.
+        from_model = from_state.apps.get_model(app_label, self.model_name)
+        schema_editor.alter_field(from_model, from_model._meta.get_field(self.field_name), field)
+        # setval(n) makes the next nextval() return n + 1. An empty table (or
+        # one holding only numbers below 1) leaves the sequence at its start, 1.
+        # A number above maxvalue makes setval fail, naming the value: such a
+        # table cannot be numbered within this range.
+        schema_editor.execute(
+            f"SELECT setval(%s, max({column})) FROM {table} HAVING max({column}) >= 1",
+            [self.name],
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        self._check_transaction(schema_editor)
+        to_model = to_state.apps.get_model(app_label, self.model_name)
+        schema_editor.alter_field(
+            model,
+            model._meta.get_field(self.field_name),
+            to_model._meta.get_field(self.field_name),
+        )
+        schema_editor.execute(f"DROP SEQUENCE {schema_editor.quote_name(self.name)}")
+
+    def _check_transaction(self, schema_editor):
+        # Outside a transaction, rows could be inserted between the steps and
+        # collide with the numbers the sequence is about to hand out.
+        if not schema_editor.connection.in_atomic_block:
+            raise NotSupportedError(
+                f"{self.describe()}: must run inside a transaction "
+                "(leave atomic = True on the migration)."
+            )
+
+    def describe(self):
+        return (
+            f"Create sequence {self.name} numbering {self.model_name}.{self.field_name} "
+            f"up to {self.maxvalue}"
+        )
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name_lower}_{self.field_name.lower()}_sequence"

@@ -1,0 +1,122 @@
+"""A record gets its ticket on its first save, and keeps it."""
+
+import pytest
+from django.db import DataError, transaction
+
+from ...testing.sequences import next_value
+from ..models import TICKET_SEQUENCE, Record, Ticket
+from .factories import BulkLoadedRecordFactory, RecordFactory, TicketFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wide_ticket_range")]
+
+
+def stored_number(record):
+    return Ticket.objects.get(record=record).number
+
+
+def test_create_issues_the_next_number():
+    expected = next_value(TICKET_SEQUENCE)
+
+    record = Record.objects.create(title="Printer on fire")
+
+    assert record.ticket.number == expected
+    assert stored_number(record) == expected
+
+
+def test_save_of_a_new_record_issues_a_ticket():
+    record = Record(title="VPN drops every hour")
+    assert Ticket.objects.filter(record=record).count() == 0
+
+    record.save()
+
+    assert stored_number(record) == record.ticket.number
+
+
+def test_each_new_record_gets_a_different_number():
+    records = RecordFactory.create_batch(3)
+
+    numbers = [record.ticket.number for record in records]
+
+    assert numbers == sorted(set(numbers))
+
+
+def test_later_saves_keep_the_ticket_and_draw_no_number():
+    record = RecordFactory()
+    number = record.ticket.number
+    following = next_value(TICKET_SEQUENCE)
+
+    record.title = "Renamed"
+    record.save()
+    reloaded = Record.objects.get(pk=record.pk)  # no ticket in memory
+    reloaded.save()
+    reloaded.save(update_fields=["title"])
+
+    assert stored_number(record) == number
+    assert reloaded.ticket.number == number
+    assert next_value(TICKET_SEQUENCE) == following
+
+
+def test_bulk_created_records_have_no_ticket_until_their_first_save():
+    first, second = Record.objects.bulk_create([Record(title="one"), Record(title="two")])
+    assert Ticket.objects.count() == 0
+    expected = next_value(TICKET_SEQUENCE)
+
+    second.save()
+
+    assert second.ticket.number == expected
+    assert Ticket.objects.filter(record=first).count() == 0
+
+
+def test_first_save_of_a_loaded_record_fills_a_cached_empty_ticket():
+    record = BulkLoadedRecordFactory()
+    assert not hasattr(record, "ticket")  # caches "no ticket"
+
+    record.save()
+
+    assert record.ticket.number == stored_number(record)
+
+
+def test_issue_for_a_record_with_a_ticket_does_nothing_and_draws_no_number():
+    record = RecordFactory()
+    following = next_value(TICKET_SEQUENCE)
+
+    assert Ticket.objects.issue_for(record) is None
+    assert next_value(TICKET_SEQUENCE) == following
+    assert Ticket.objects.filter(record=record).count() == 1
+
+
+def test_a_rolled_back_save_leaves_a_gap():
+    before = RecordFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        RecordFactory()
+        raise RuntimeError("the rest of the request failed")
+    after = RecordFactory()
+
+    # The rolled-back record's number was drawn and is never used again.
+    assert after.ticket.number == before.ticket.number + 2
+    assert Ticket.objects.filter(number=before.ticket.number + 1).count() == 0
+
+
+def test_a_failed_save_does_not_pretend_the_record_was_saved():
+    record = Record(title="x" * 201)  # too long for the column
+    with pytest.raises(DataError, match="too long"), transaction.atomic():
+        record.save()
+
+    assert record._state.adding
+    assert Record.objects.count() == 0
+
+
+def test_deleting_a_record_deletes_its_ticket():
+    record = RecordFactory()
+
+    record.delete()
+
+    assert Ticket.objects.count() == 0
+
+
+def test_factories():
+    assert RecordFactory().ticket.number >= 1
+    assert not hasattr(BulkLoadedRecordFactory(), "ticket")
+    ticket = TicketFactory()
+    assert ticket.number >= 1
+    assert Record.objects.get(pk=ticket.record_id).ticket == ticket

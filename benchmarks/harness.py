@@ -114,7 +114,8 @@ class WorkerPool:
     def run(self, strategy, seconds):
         """Run `strategy` (a class name in numbering.py) in every worker for `seconds`.
 
-        Returns one dict per worker: latencies (seconds), ok, errors, duplicates.
+        Returns one dict per worker: latencies (seconds), ok, errors, duplicates,
+        cpu_seconds.
         """
         for tasks in self.tasks:
             tasks.put((strategy, seconds))
@@ -158,6 +159,7 @@ def _worker(project_path, url, tasks, barrier, results):
 
 def _measure(strategy, seconds, is_duplicate_key):
     outcome = {"latencies": [], "ok": 0, "errors": 0, "duplicates": 0}
+    cpu_start = time.process_time()
     deadline = time.perf_counter() + seconds
     while (start := time.perf_counter()) < deadline:
         try:
@@ -167,4 +169,6 @@ def _measure(strategy, seconds, is_duplicate_key):
             outcome["errors"] += 1
             outcome["duplicates"] += is_duplicate_key(error)
         outcome["latencies"].append(time.perf_counter() - start)
+    # The worker's own CPU time: what the Python side costs, apart from the server.
+    outcome["cpu_seconds"] = time.process_time() - cpu_start
     return outcome

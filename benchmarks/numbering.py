@@ -90,11 +90,7 @@ class GaplessCounter(Strategy):
         with transaction.atomic():
             record = _record_without_ticket()
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {COUNTER_TABLE} (name, value) VALUES ('ticket', 1) "
-                    f"ON CONFLICT (name) DO UPDATE SET value = {COUNTER_TABLE}.value + 1 "
-                    "RETURNING value"
-                )
+                cursor.execute(RAW_BUMP_COUNTER)
                 (number,) = cursor.fetchone()
             Ticket.objects.create(record=record, number=number)
 
@@ -124,6 +120,21 @@ class RawSql(Strategy):
         self.conn.close()
 
 
+class RawGaplessCounter(RawSql):
+    """The gapless counter as plain psycopg: shows what the lock costs, without Django."""
+
+    def issue_one(self):
+        with self.conn.transaction():
+            (record_id,) = self.conn.execute(RAW_INSERT_RECORD, (TITLE,)).fetchone()
+            (number,) = self.conn.execute(RAW_BUMP_COUNTER).fetchone()
+            self.conn.execute(RAW_INSERT_NUMBERED_TICKET, (number, record_id))
+
+
+RAW_BUMP_COUNTER = (
+    f"INSERT INTO {COUNTER_TABLE} (name, value) VALUES ('ticket', 1) "
+    f"ON CONFLICT (name) DO UPDATE SET value = {COUNTER_TABLE}.value + 1 RETURNING value"
+)
+RAW_INSERT_NUMBERED_TICKET = "INSERT INTO records_ticket (number, record_id) VALUES (%s, %s)"
 RAW_INSERT_RECORD = (
     "INSERT INTO records_record (id, title, description, created_at, updated_at) "
     "VALUES (gen_random_uuid(), %s, '', now(), now()) RETURNING id"

@@ -25,6 +25,8 @@ def format_cell(value):
     if isinstance(value, float):
         if value != value:  # NaN: not measured
             return "-"
+        if abs(value) < 1:
+            return f"{value:.3f}"
         return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
     if isinstance(value, int):
         return f"{value:,}"

@@ -86,3 +86,14 @@ def test_environment_wins_over_dotenv(make_project):
         project.database,
         "only-in-file.example",
     ]
+
+
+def test_database_comes_from_the_environment_with_the_project_options(project):
+    show = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(db['HOST'], db['NAME'], db['OPTIONS']['server_side_binding'], db['CONN_MAX_AGE'])"
+    )
+
+    result = manage(project, "shell", "-c", show, **REQUIRED)
+
+    assert result.stdout.strip().splitlines()[-1].split() == ["db.example.com", "app", "True", "60"]

@@ -8,7 +8,7 @@ HTTPS is assumed to end at a proxy that sets X-Forwarded-Proto.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 
 def required(name, value):
@@ -21,7 +21,8 @@ def required(name, value):
 # env() raises ImproperlyConfigured naming the variable when it is not set at all.
 SECRET_KEY = required("DJANGO_SECRET_KEY", env("DJANGO_SECRET_KEY"))
 ALLOWED_HOSTS = required("DJANGO_ALLOWED_HOSTS", env.list("DJANGO_ALLOWED_HOSTS"))
-DATABASES = {"default": env.db("DATABASE_URL")}
+# base.py read DATABASE_URL with a default for developers; a server must set it.
+required("DATABASE_URL", env.str("DATABASE_URL"))
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

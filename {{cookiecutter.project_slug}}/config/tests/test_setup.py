@@ -1,5 +1,6 @@
 """The project runs on real PostgreSQL and its admin is wired up."""
 
+import psycopg
 from django.db import connection
 
 
@@ -9,6 +10,15 @@ def test_database_is_postgresql(db):
         cursor.execute("SHOW server_version_num")
         (version,) = cursor.fetchone()
     assert int(version) >= 150000, "the project needs PostgreSQL 15 or newer"
+
+
+def test_parameters_are_bound_server_side(db):
+    # config/settings/base.py turns this on. Without it Django uses psycopg's
+    # ClientCursor, which merges the values into the SQL text on the client.
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    with connection.cursor() as cursor:
+        assert isinstance(cursor.cursor, psycopg.Cursor)
+        assert not isinstance(cursor.cursor, psycopg.ClientCursor)
 
 
 def test_admin_login_page_renders(client):

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -86,6 +87,21 @@ class BakedProject:
     def drop_databases(self):
         for name in (self.database, f"test_{self.database}"):
             admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True, scope="session")
+def temporary_files_under_pytest(tmp_path_factory):
+    """Keep stray temporary files inside pytest's own folder, which pytest prunes.
+
+    Cookiecutter writes each rendered hook to a temporary file that it never
+    deletes; without this, every test run would leave dozens in /tmp.
+    """
+    folder = str(tmp_path_factory.mktemp("tmp"))
+    patch = pytest.MonkeyPatch()
+    patch.setattr(tempfile, "tempdir", folder)
+    patch.setenv("TMPDIR", folder)  # for the cookiecutter and pytest subprocesses
+    yield
+    patch.undo()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import OPTIONS, bake
+from conftest import OPTIONS, TEMPLATE_DIR, bake
 
 RUFF = Path(sys.executable).with_name("ruff")
 
@@ -100,3 +100,20 @@ def test_each_bake_gets_its_own_secret(tmp_path):
     # The example keeps the placeholder and is the only one of the two git tracks.
     assert "DJANGO_SECRET_KEY=change-me" in (first / ".env.example").read_text()
     assert ".env" in (first / ".gitignore").read_text().splitlines()
+
+
+def test_hooks_render_to_clean_python(tmp_path):
+    """The hooks hold Jinja, so ruff lints them here, rendered, with the template's config."""
+    from cookiecutter.environment import StrictEnvironment
+
+    context = {"cookiecutter": {"project_slug": "service_desk", "ticket_max": "999999"}}
+    env = StrictEnvironment(keep_trailing_newline=True)
+    for hook in sorted((TEMPLATE_DIR / "hooks").glob("*.py")):
+        rendered = env.from_string(hook.read_text()).render(**context)
+        (tmp_path / hook.name).write_text(rendered)
+
+    config = ["--config", str(TEMPLATE_DIR / "pyproject.toml")]
+    for args in (["check", *config, "."], ["format", *config, "--check", "."]):
+        result = subprocess.run([RUFF, *args], cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert len(list(tmp_path.glob("*.py"))) == 2

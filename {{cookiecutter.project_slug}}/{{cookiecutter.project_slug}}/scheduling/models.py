@@ -11,6 +11,11 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Deferrable, F, Q
 
+# The names of Slot's two level rules, as PostgreSQL knows them. Tests look
+# them up in pg_constraint by these names.
+LEVEL_UNIQUE_PER_DAY_PART = "scheduling_slot_level_unique_per_day_part"
+LEVEL_UNIQUE_WITHOUT_DAY_PART = "scheduling_slot_level_unique_without_day_part"
+
 
 class Team(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -79,7 +84,7 @@ class Slot(models.Model):
             # https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-PARMS-DEFERRABLE
             models.UniqueConstraint(
                 fields=["team", "day_part", "level"],
-                name="scheduling_slot_level_unique_per_day_part",
+                name=LEVEL_UNIQUE_PER_DAY_PART,
                 deferrable=Deferrable.DEFERRED,
                 violation_error_message=(
                     "This team already has a slot at this level in this day part."
@@ -93,7 +98,7 @@ class Slot(models.Model):
             # through the btree_gist extension, which migration 0001 installs.
             # https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-EXCLUDE
             ExclusionConstraint(
-                name="scheduling_slot_level_unique_without_day_part",
+                name=LEVEL_UNIQUE_WITHOUT_DAY_PART,
                 expressions=[("team", RangeOperators.EQUAL), ("level", RangeOperators.EQUAL)],
                 condition=Q(day_part__isnull=True),
                 deferrable=Deferrable.DEFERRED,

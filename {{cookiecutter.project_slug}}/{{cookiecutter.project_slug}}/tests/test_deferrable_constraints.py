@@ -14,14 +14,12 @@ from django.db import connection, models, transaction
 from django.db.models import Deferrable, Q, UniqueConstraint
 from django.test.utils import isolate_apps
 
-from ..scheduling.models import Slot
+from ..scheduling.models import LEVEL_UNIQUE_PER_DAY_PART, LEVEL_UNIQUE_WITHOUT_DAY_PART, Slot
 from ..testing.constraints import constraint_in_catalog, constraint_replaced
 
 pytestmark = pytest.mark.django_db
 
 PROJECT_PACKAGE = __name__.partition(".")[0]
-PER_DAY_PART = "scheduling_slot_level_unique_per_day_part"
-WITHOUT_DAY_PART = "scheduling_slot_level_unique_without_day_part"
 
 # pg_constraint.contype for each kind of constraint that can be deferred.
 KINDS = ((ExclusionConstraint, "x"), (UniqueConstraint, "u"))
@@ -74,7 +72,7 @@ def problems(model, constraint):
 def test_the_slot_constraints_are_among_those_checked():
     names = {constraint.name for _, constraint in declared_deferrable()}
 
-    assert {PER_DAY_PART, WITHOUT_DAY_PART} <= names
+    assert {LEVEL_UNIQUE_PER_DAY_PART, LEVEL_UNIQUE_WITHOUT_DAY_PART} <= names
 
 
 def test_every_declared_deferrable_constraint_is_deferrable_in_the_database():
@@ -84,8 +82,8 @@ def test_every_declared_deferrable_constraint_is_deferrable_in_the_database():
 
 
 def test_slot_constraints_as_postgresql_writes_them():
-    unique = constraint_in_catalog(Slot, PER_DAY_PART)
-    exclude = constraint_in_catalog(Slot, WITHOUT_DAY_PART)
+    unique = constraint_in_catalog(Slot, LEVEL_UNIQUE_PER_DAY_PART)
+    exclude = constraint_in_catalog(Slot, LEVEL_UNIQUE_WITHOUT_DAY_PART)
 
     assert unique.kind == "u"
     assert unique.definition == (
@@ -104,7 +102,7 @@ def declared(name):
     return next(c for c in Slot._meta.constraints if c.name == name)
 
 
-@pytest.mark.parametrize("name", [PER_DAY_PART, WITHOUT_DAY_PART])
+@pytest.mark.parametrize("name", [LEVEL_UNIQUE_PER_DAY_PART, LEVEL_UNIQUE_WITHOUT_DAY_PART])
 @pytest.mark.parametrize(
     ("deferrable", "expected"),
     [(None, "NOT DEFERRABLE"), (Deferrable.IMMEDIATE, "INITIALLY IMMEDIATE")],
@@ -120,9 +118,9 @@ def test_catches_a_constraint_that_is_not_deferred(name, deferrable, expected):
 
 def test_catches_an_index_in_place_of_the_constraint():
     # What a "fix" with UniqueConstraint(condition=...) creates: a partial unique index.
-    original = declared(PER_DAY_PART)
+    original = declared(LEVEL_UNIQUE_PER_DAY_PART)
     as_index = UniqueConstraint(
-        fields=original.fields, condition=Q(level__gte=0), name=PER_DAY_PART
+        fields=original.fields, condition=Q(level__gte=0), name=LEVEL_UNIQUE_PER_DAY_PART
     )
 
     with transaction.atomic():
@@ -133,7 +131,7 @@ def test_catches_an_index_in_place_of_the_constraint():
         transaction.set_rollback(True)
 
     assert found == [
-        f"scheduling.Slot {PER_DAY_PART}: only an index in the database, "
+        f"scheduling.Slot {LEVEL_UNIQUE_PER_DAY_PART}: only an index in the database, "
         "and indexes cannot be deferred"
     ]
 

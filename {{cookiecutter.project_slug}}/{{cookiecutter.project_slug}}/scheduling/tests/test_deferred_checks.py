@@ -5,17 +5,14 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Deferrable
 
 from ...testing.constraints import check_deferred_constraints, constraint_replaced
-from ..models import Slot
+from ..models import LEVEL_UNIQUE_PER_DAY_PART, LEVEL_UNIQUE_WITHOUT_DAY_PART, Slot
 from .factories import DayPartFactory, SlotFactory, TeamFactory
-
-PER_DAY_PART = "scheduling_slot_level_unique_per_day_part"
-WITHOUT_DAY_PART = "scheduling_slot_level_unique_without_day_part"
 
 BOTH_RULES = pytest.mark.parametrize(
     ("constraint", "with_day_part"),
     [
-        pytest.param(PER_DAY_PART, True, id="with-day-part"),
-        pytest.param(WITHOUT_DAY_PART, False, id="without-day-part"),
+        pytest.param(LEVEL_UNIQUE_PER_DAY_PART, True, id="with-day-part"),
+        pytest.param(LEVEL_UNIQUE_WITHOUT_DAY_PART, False, id="without-day-part"),
     ],
 )
 
@@ -130,7 +127,7 @@ def test_check_keeps_initially_immediate_constraints_immediate():
     """Django's connection.check_constraints() would defer them; the helper must not."""
     first, _ = two_slots(with_day_part=False)
 
-    with constraint_replaced(Slot, WITHOUT_DAY_PART, deferrable=Deferrable.IMMEDIATE):
+    with constraint_replaced(Slot, LEVEL_UNIQUE_WITHOUT_DAY_PART, deferrable=Deferrable.IMMEDIATE):
         check_deferred_constraints()
         with pytest.raises(IntegrityError), transaction.atomic():
             SlotFactory(team=first.team, level=1)  # fails at once, no check needed

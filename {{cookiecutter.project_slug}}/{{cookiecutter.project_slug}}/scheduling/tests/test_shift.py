@@ -9,30 +9,28 @@ from ...testing.constraints import (
     constraint_in_catalog,
     constraint_replaced,
 )
-from ..models import Slot
+from ..models import LEVEL_UNIQUE_PER_DAY_PART, LEVEL_UNIQUE_WITHOUT_DAY_PART, Slot
 from .factories import DayPartFactory, SlotFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
-PER_DAY_PART = "scheduling_slot_level_unique_per_day_part"
-WITHOUT_DAY_PART = "scheduling_slot_level_unique_without_day_part"
 
 # Levels 1..5 moved up, and 2..6 moved down, each with and without a day part (so
 # under each of the two constraints). Rows are created in the order given, which is
 # the order PostgreSQL meets them in this small table: moving them one row at a time
 # always lands on a level that another row still holds.
 CASES = [
-    pytest.param(PER_DAY_PART, [1, 2, 3, 4, 5], 1, id="day-part-up"),
-    pytest.param(PER_DAY_PART, [6, 5, 4, 3, 2], -1, id="day-part-down"),
-    pytest.param(WITHOUT_DAY_PART, [1, 2, 3, 4, 5], 1, id="whole-day-up"),
-    pytest.param(WITHOUT_DAY_PART, [6, 5, 4, 3, 2], -1, id="whole-day-down"),
+    pytest.param(LEVEL_UNIQUE_PER_DAY_PART, [1, 2, 3, 4, 5], 1, id="day-part-up"),
+    pytest.param(LEVEL_UNIQUE_PER_DAY_PART, [6, 5, 4, 3, 2], -1, id="day-part-down"),
+    pytest.param(LEVEL_UNIQUE_WITHOUT_DAY_PART, [1, 2, 3, 4, 5], 1, id="whole-day-up"),
+    pytest.param(LEVEL_UNIQUE_WITHOUT_DAY_PART, [6, 5, 4, 3, 2], -1, id="whole-day-down"),
 ]
 
 
 def make_rota(constraint, levels):
     """A team's slots at `levels`, in a day part or not; returns them as a queryset."""
     team = TeamFactory()
-    day_part = DayPartFactory() if constraint == PER_DAY_PART else None
+    day_part = DayPartFactory() if constraint == LEVEL_UNIQUE_PER_DAY_PART else None
     for level in levels:
         SlotFactory(team=team, day_part=day_part, level=level)
     return Slot.objects.filter(team=team, day_part=day_part)
@@ -97,13 +95,13 @@ def test_deferrable_initially_immediate_is_enough_for_one_update(constraint, lev
 
 def test_shift_onto_a_level_still_in_use_is_caught_when_checked():
     # Whole-day slots at 1, 2, 3; moving 2 and 3 down leaves two slots at level 1.
-    slots = make_rota(WITHOUT_DAY_PART, [1, 2, 3])
+    slots = make_rota(LEVEL_UNIQUE_WITHOUT_DAY_PART, [1, 2, 3])
 
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         assert slots.filter(level__gte=2).shift(-1) == 2  # accepted: checked at COMMIT
         check_deferred_constraints()
 
-    assert error.value.__cause__.diag.constraint_name == WITHOUT_DAY_PART
+    assert error.value.__cause__.diag.constraint_name == LEVEL_UNIQUE_WITHOUT_DAY_PART
     assert levels_of(slots) == [1, 2, 3]
 
 

@@ -10,8 +10,9 @@ from django.db.models import Max
 
 TITLE = "benchmark record"
 
-# A one-row counter for the gapless strategy; run.py creates it.
+# A one-row counter for the gapless strategies; run.py creates it with COUNTER_DDL.
 COUNTER_TABLE = "bench_ticket_counter"
+COUNTER_DDL = f"CREATE TABLE {COUNTER_TABLE} (name text PRIMARY KEY, value bigint NOT NULL)"
 
 
 def is_duplicate_key(error):

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import harness
+import numbering
 from report import percentile, table
 
 STRATEGIES = [
@@ -66,7 +67,7 @@ def main():
 
 def run_all(project, plan, workers):
     started = time.perf_counter()
-    project.execute(f"CREATE TABLE {COUNTER} (name text PRIMARY KEY, value bigint NOT NULL)")
+    project.execute(numbering.COUNTER_DDL)
     harness.setup_django(project.path, project.url)
     results = {"machine": machine_facts(project), "plan": {**plan, "workers": workers}}
     print_machine(results["machine"], results["plan"])
@@ -81,9 +82,6 @@ def run_all(project, plan, workers):
     results["seconds"] = round(time.perf_counter() - started, 1)
     print(f"Total: {results['seconds']} s")
     return results
-
-
-COUNTER = "bench_ticket_counter"
 
 
 def machine_facts(project):
@@ -115,7 +113,7 @@ def print_machine(machine, plan):
 def reset_numbering(project):
     project.execute("TRUNCATE records_ticket, records_record")
     project.execute("ALTER SEQUENCE records_ticket_number_seq RESTART")
-    project.execute(f"TRUNCATE {COUNTER}")
+    project.execute(f"TRUNCATE {numbering.COUNTER_TABLE}")
 
 
 def committed_numbers(project):

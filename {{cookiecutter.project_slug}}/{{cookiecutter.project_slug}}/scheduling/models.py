@@ -1,9 +1,11 @@
 """Teams, the parts of a day, and each team's ordered slots.
 
-A slot's level is its place in the team's order (1 comes first). Two rules keep
-levels unique, and PostgreSQL checks both at COMMIT, not row by row, so a whole
-range of levels can move in one UPDATE (SlotQuerySet.shift). docs/constraints.md
-explains why and what it costs.
+A slot's level is its place in the team's order; levels start at 1. Two rules
+keep levels unique. Both are DEFERRABLE, so PostgreSQL never checks them row by
+row: a check at the end of the statement is what lets a whole range of levels
+move in one UPDATE (SlotQuerySet.shift). Both are also INITIALLY DEFERRED,
+checked at COMMIT, so that two slots can swap levels in two UPDATEs.
+docs/constraints.md explains why and what it costs.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint

@@ -41,6 +41,7 @@ class SlotAdminForm(forms.ModelForm):
         cleaned_data = super().clean()
         team = cleaned_data.get("team")
         if team is not None:
+            # Only the lock matters here, not the answer.
             Team.objects.select_for_update(no_key=True).filter(pk=team.pk).exists()
         return cleaned_data
 

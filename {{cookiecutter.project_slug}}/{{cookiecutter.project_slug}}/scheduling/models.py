@@ -14,8 +14,8 @@ from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models
 from django.db.models import Deferrable, F, Q
 
-# The names of Slot's two level rules, as PostgreSQL knows them. Tests look
-# them up in pg_constraint by these names.
+# The names of Slot's level rules, as PostgreSQL knows them. Tests look them
+# up in pg_constraint by these names.
 LEVEL_UNIQUE_PER_DAY_PART = "scheduling_slot_level_unique_per_day_part"
 LEVEL_UNIQUE_WITHOUT_DAY_PART = "scheduling_slot_level_unique_without_day_part"
 # Levels start at 1; a CHECK constraint refuses anything lower.
@@ -57,6 +57,8 @@ class SlotQuerySet(models.QuerySet):
         because the level constraints are DEFERRABLE: with Django's default
         (NOT DEFERRABLE) PostgreSQL checks each row as it changes, and moving
         level 3 to 4 collides with the old level 4 before that row has moved.
+        A shift that would take any selected slot below level 1 raises ValueError,
+        and no slot moves.
         """
         if isinstance(by, bool) or not isinstance(by, int):
             raise TypeError(f"shift(by): by must be a whole number (int), got {by!r}.")

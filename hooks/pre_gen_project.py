@@ -5,6 +5,9 @@ string literals (the template's `quoted` filter); every decision is plain
 Python. A non-zero exit makes cookiecutter delete the output folder it made.
 """
 
+# An answer is rendered whole, however long.
+# ruff: noqa: E501
+
 import keyword
 import re
 import sys

@@ -78,10 +78,10 @@ BAD_INPUTS = [
 ]
 
 
-def run_cookiecutter(output_dir, **answers):
-    args = [sys.executable, "-m", "cookiecutter", str(TEMPLATE_DIR), "--no-input"]
+def run_cookiecutter(output_dir, template=TEMPLATE_DIR, cwd=None, **answers):
+    args = [sys.executable, "-m", "cookiecutter", str(template), "--no-input"]
     args += ["-o", str(output_dir), *(f"{key}={value}" for key, value in answers.items())]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+    return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=cwd)
 
 
 def error_lines(result):
@@ -111,6 +111,16 @@ def test_a_name_without_letters_or_digits_is_refused_as_the_slug(tmp_path, proje
     result = run_cookiecutter(tmp_path, project_name=project_name)
 
     assert_refused(result, tmp_path, "project_slug", project_name)
+
+
+def test_the_readme_way_bakes_and_refuses_too(tmp_path):
+    """`cookiecutter .` inside the template: the hooks find the template without its path."""
+    good = run_cookiecutter(tmp_path / "good", template=".", cwd=TEMPLATE_DIR)
+    bad = run_cookiecutter(tmp_path / "bad", template=".", cwd=TEMPLATE_DIR, project_slug="docs")
+
+    assert good.returncode == 0, good.stderr
+    assert (tmp_path / "good" / "service_desk" / "manage.py").is_file()
+    assert_refused(bad, tmp_path / "bad", "project_slug", "docs")
 
 
 def test_every_bad_answer_is_named_at_once(tmp_path):

@@ -92,6 +92,13 @@ def ticket_max_problem(value):
     return None
 
 
+def shown(value):
+    """The answer as an error line quotes it: a long one cut short, with its length."""
+    if len(value) <= 80:
+        return repr(value)
+    return f"{value[:40]!r}... ({len(value)} characters)"
+
+
 # Each answer's rule. A new text answer gets a line in ANSWERS and one here.
 RULES = {
     "project_name": text_problem,
@@ -108,7 +115,7 @@ def main():
     for name, value in ANSWERS.items():
         problem = RULES[name](value)
         if problem:
-            print(f"ERROR: {name} {problem}, got {value!r}", file=sys.stderr)
+            print(f"ERROR: {name} {problem}, got {shown(value)}", file=sys.stderr)
             refused = True
     return 1 if refused else 0
 

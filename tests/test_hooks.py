@@ -93,7 +93,9 @@ def assert_refused(result, output_dir, name, value):
     errors = error_lines(result)
     assert len(errors) == 1, result.stderr
     assert errors[0].startswith(f"ERROR: {name} ")
-    assert errors[0].endswith(f"got {value!r}")
+    # A long answer is quoted in part, with its length.
+    assert errors[0].endswith(repr(value) if len(value) <= 80 else f"({len(value)} characters)")
+    assert len(errors[0]) < 300
     assert list(output_dir.iterdir()) == [], "a refused bake must leave nothing behind"
 
 

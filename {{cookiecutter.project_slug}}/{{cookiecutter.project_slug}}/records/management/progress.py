@@ -18,7 +18,8 @@ from tqdm import tqdm
 
 # What the plain lines show, in tqdm's format fields; {postfix} is the note, after a comma.
 PLAIN_LINE = (
-    "{desc}: {n_fmt} of {total_fmt}{unit} ({percentage:.0f}%), {rate_fmt}, {remaining} left{postfix}"
+    "{desc}: {n_fmt} of {total_fmt}{unit} ({percentage:.0f}%), "
+    "{rate_fmt}, {remaining} left{postfix}"
 )
 
 

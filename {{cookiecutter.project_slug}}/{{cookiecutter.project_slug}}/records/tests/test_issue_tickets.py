@@ -1,11 +1,7 @@
 """issue_tickets gives every ticketless record its ticket, in batches, and is safe to rerun."""
 
-import fcntl
 import io
-import os
 import re
-import struct
-import termios
 
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
@@ -16,6 +12,7 @@ from ...testing.sequences import alter_sequence, next_value, restored_afterwards
 from ..exceptions import TicketsExhausted
 from ..models import TICKET_SEQUENCE, Record, Ticket
 from .factories import BulkLoadedRecordFactory, RecordFactory
+from .terminal import on_a_terminal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wide_ticket_range")]
 
@@ -141,38 +138,15 @@ def test_verbosity_0_writes_nothing():
 def test_on_a_terminal_a_bar_shows_done_of_total_and_the_rate():
     BulkLoadedRecordFactory.create_batch(5)
 
-    screen = on_a_terminal(lambda terminal: call_command(
-        "issue_tickets", "--batch-size", "2", stdout=terminal
-    ))
+    screen = on_a_terminal(
+        lambda terminal: call_command("issue_tickets", "--batch-size", "2", stdout=terminal)
+    )
 
     # tqdm redraws its line with carriage returns; the last drawing is the final state.
     final = screen.split("\r")
     assert any(re.search(r"5/5 \[[\d:]+<[\d:]+, +[\d.]+ records/s", part) for part in final), screen
     assert "Records checked: " in screen
     assert screen.rstrip().endswith("Tickets issued: 5")
-
-
-def on_a_terminal(run):
-    """Call run(terminal) with a real pseudo-terminal as the file; return what it showed."""
-    main, secondary = os.openpty()
-    # A terminal 100 columns wide: tqdm fits its bar to the width it reads from the terminal.
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    try:
-        with open(secondary, "w", encoding="utf-8") as terminal:
-            assert terminal.isatty()
-            run(terminal)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # EIO: everything written has been read, and the writer is gone
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(main)
-    return b"".join(chunks).decode().replace("\r\n", "\n")
 
 
 # Running out of numbers: what is left is issued, the rest is reported, nothing is wasted.
@@ -228,8 +202,7 @@ def test_manage_py_exits_1_with_the_message_and_no_traceback(capsys):
         execute_from_command_line(["manage.py", "issue_tickets"])
 
     assert exited.value.code == 1
-    out, err = capsys.readouterr()
-    assert err == (
+    assert capsys.readouterr().err == (
         f"CommandError: {EXHAUSTED} Tickets issued: 3; records still without a ticket: 2.\n"
     )
     assert Ticket.objects.count() == 3

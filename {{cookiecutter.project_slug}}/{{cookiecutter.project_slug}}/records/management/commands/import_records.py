@@ -56,7 +56,7 @@ class Command(BaseCommand):
         with file, transaction.atomic():
             lines = Lines(file)
             size = os.fstat(file.fileno()).st_size or None  # None: a pipe, size unknown
-            progress = Progress(self.stdout, verbosity, f"Read from {path}", size, "B", True)
+            progress = Progress(self.stdout, verbosity, f"Read from {path.name}", size, "B", True)
             imported, bad_rows = 0, 0
             batch = []
             with progress:

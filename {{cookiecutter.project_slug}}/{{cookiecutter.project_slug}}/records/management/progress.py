@@ -76,6 +76,18 @@ class Progress:
                 )
                 self._stdout.write(line)
 
+    def write_above(self, stream, text):
+        """Write a line to `stream` (self.stdout or self.stderr) without breaking up the bar.
+
+        On a terminal the bar is taken down, the line written, and the bar
+        drawn again below it. This writes even at verbosity 0: it is for errors.
+        """
+        if self._bar is not None:
+            self._bar.clear()
+        stream.write(text)
+        if self._bar is not None:
+            self._bar.refresh()
+
     def close(self):
         if self._bar is not None:
             self._bar.close()

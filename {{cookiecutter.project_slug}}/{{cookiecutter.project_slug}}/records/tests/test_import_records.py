@@ -281,3 +281,18 @@ def test_on_a_terminal_a_bar_shows_done_of_total_and_the_rate(csv_file):
     final = r"records\.csv: 100%.*\| 0\.98k/0\.98k \[[\d:]+<[\d:]+, +[\d.]+[kM]?B/s, records: 100\]"
     assert re.search(final, screen), screen
     assert screen.rstrip().endswith(f"Records imported from {path}: 100")
+
+
+def test_on_a_terminal_bad_rows_are_written_on_lines_of_their_own(csv_file):
+    path = csv_file('title\nGood one\n""\nAlso good\n')
+
+    screen = on_a_terminal(
+        lambda terminal: call_command(
+            "import_records", str(path), "--skip-bad-rows", stdout=terminal, stderr=terminal
+        )
+    )
+
+    # The bar is taken down (a carriage return) before the line, and drawn again after it.
+    assert re.search(r"\rline 3: title: This field cannot be blank\.\n.*records\.csv: ", screen), (
+        screen
+    )

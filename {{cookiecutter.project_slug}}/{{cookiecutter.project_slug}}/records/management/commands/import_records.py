@@ -64,7 +64,7 @@ class Command(BaseCommand):
                     if problems:
                         bad_rows += 1
                         for problem in problems:
-                            self.stderr.write(f"line {line}: {problem}")
+                            progress.write_above(self.stderr, f"line {line}: {problem}")
                     elif skip_bad_rows or not bad_rows:
                         batch.append(record)
                     if len(batch) == batch_size:

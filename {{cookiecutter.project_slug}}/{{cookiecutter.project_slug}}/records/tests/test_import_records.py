@@ -172,29 +172,31 @@ def test_a_byte_that_is_not_utf8_inside_a_quoted_line_break_is_reported_at_its_l
         import_records(path)
 
 
-@pytest.mark.parametrize("ending", ["", "\n"])
-def test_an_unclosed_quote_on_the_last_line_is_refused_with_its_line(csv_file, ending):
-    path = csv_file(f'title,description\nFirst,\nok,"unterminated{ending}')
-
-    with pytest.raises(CommandError) as raised:
-        import_records(path)
-
-    assert str(raised.value) == (
-        f"{path}, line 3: not valid CSV: a quoted value on this line is never closed "
-        "(it runs to the end of the file, line 3). Nothing was imported."
-    )
-    assert Record.objects.count() == 0
+ON_THIS_LINE = "on this line"
+IN_THE_ROW = "in the row starting on this line"
 
 
-def test_an_unclosed_quote_further_up_names_the_line_where_its_row_starts(csv_file):
-    path = csv_file('title,description\nFirst,\n\nok,"runs on\nSecond,\nThird,\n')
+@pytest.mark.parametrize(
+    ("text", "first_line", "last_line", "where"),
+    [
+        # The case from the issue: the last line, with or without its line end.
+        ('First,\nok,"unterminated', 3, 3, ON_THIS_LINE),
+        ('First,\nok,"unterminated\n', 3, 3, ON_THIS_LINE),
+        # Further up (after an empty line) it swallows the rows below it.
+        ('First,\n\nok,"runs on\nSecond,\nThird,\n', 4, 6, IN_THE_ROW),
+    ],
+)
+def test_an_unclosed_quote_is_refused_with_its_line_even_when_skipping_bad_rows(
+    csv_file, text, first_line, last_line, where
+):
+    path = csv_file(f"title,description\n{text}")
 
     with pytest.raises(CommandError) as raised:
         import_records(path, "--skip-bad-rows")
 
     assert str(raised.value) == (
-        f"{path}, line 4: not valid CSV: a quoted value in the row starting on this line is "
-        "never closed (it runs to the end of the file, line 6). Nothing was imported."
+        f"{path}, line {first_line}: not valid CSV: a quoted value {where} is never closed "
+        f"(it runs to the end of the file, line {last_line}). Nothing was imported."
     )
     assert Record.objects.count() == 0
 

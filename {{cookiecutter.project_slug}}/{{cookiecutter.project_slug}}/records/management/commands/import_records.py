@@ -17,8 +17,9 @@ REQUIRED_COLUMNS = ["title"]
 COLUMNS = [*REQUIRED_COLUMNS, "description"]
 
 # bulk_create writes a batch as one INSERT with a parameter per field per
-# record, and PostgreSQL's protocol carries at most 65535 parameters in one
-# statement (the project binds them server-side), so a batch must fit in that.
+# record. Bound server-side (the server_side_binding database option),
+# PostgreSQL's protocol carries at most 65535 parameters in one statement, so
+# a batch must fit in that.
 # https://www.postgresql.org/docs/current/protocol-message-formats.html (Bind)
 MAX_BATCH_SIZE = 65535 // len(Record._meta.concrete_fields)
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
                     if len(batch) == batch_size:
                         imported += len(Record.objects.bulk_create(batch))
                         batch = []
-                    if rows % batch_size == 0:
+                    if rows % batch_size == 0:  # as often as batches, bad rows or not
                         progress.update(lines.bytes_read, f"records: {imported + len(batch)}")
                 progress.update(lines.bytes_read, f"records: {imported + len(batch)}")
             if bad_rows and not skip_bad_rows:

@@ -233,15 +233,6 @@ def test_a_bad_batch_size_is_refused_naming_the_option_and_the_value(csv_file, s
         import_records(csv_file("title\nx\n"), "--batch-size", size)
 
 
-def test_the_largest_batch_fits_in_one_insert(csv_file, django_assert_num_queries):
-    path = csv_file("title\n" + "".join(f"Record {n}\n" for n in range(MAX_BATCH_SIZE)))
-
-    with django_assert_num_queries(1 + 2):  # + SAVEPOINT and RELEASE in the test's transaction
-        import_records(path, "--batch-size", str(MAX_BATCH_SIZE))
-
-    assert Record.objects.count() == MAX_BATCH_SIZE
-
-
 # Progress: plain lines when the output is not a terminal, a bar on one, nothing at verbosity 0.
 
 

@@ -16,12 +16,9 @@ from ..progress import Progress
 REQUIRED_COLUMNS = ["title"]
 COLUMNS = [*REQUIRED_COLUMNS, "description"]
 
-# bulk_create writes a batch as one INSERT with a parameter per field per
-# record. Bound server-side (the server_side_binding database option),
-# PostgreSQL's protocol carries at most 65535 parameters in one statement, so
-# a batch must fit in that.
-# https://www.postgresql.org/docs/current/protocol-message-formats.html (Bind)
-MAX_BATCH_SIZE = 65535 // len(Record._meta.concrete_fields)
+# A batch waits in memory, as Record instances, until its INSERT: the bound
+# keeps a mistyped size from holding a whole large file in memory at once.
+MAX_BATCH_SIZE = 100_000
 
 
 class Command(BaseCommand):

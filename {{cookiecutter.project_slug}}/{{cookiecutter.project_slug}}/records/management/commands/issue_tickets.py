@@ -8,8 +8,9 @@ from ...models import Record, Ticket
 from ..arguments import whole_number
 from ..progress import Progress
 
-# A batch is one transaction holding a row lock per ticket it inserts; a
-# million is already far past the point where larger batches are faster.
+# A batch is one transaction, and the tickets it inserts stay locked until it
+# commits: the default keeps that short, and the bound refuses sizes that make
+# no sense for it (unbounded, a huge one failed inside PostgreSQL's LIMIT).
 MAX_BATCH_SIZE = 1_000_000
 
 

@@ -30,18 +30,13 @@ class Progress:
     amount done so far; `note` adds a figure of its own ("tickets issued: 5").
     Use it as a context manager, so that a bar is finished even on an error.
     `unit` follows each amount (" records", with its space; "B" for bytes);
-    unit_scale=True shows amounts as 1.50k, 2.86M, in steps of 1024.
+    unit_scale=True shows amounts as 1.50k, 2.86M.
     """
 
     def __init__(self, stdout, verbosity, description, total, unit, unit_scale=False):
         self._stdout = stdout
         self._total = total
-        self._meter = {
-            "prefix": description,
-            "unit": unit,
-            "unit_scale": unit_scale,
-            "unit_divisor": 1024 if unit_scale else 1000,
-        }
+        self._meter = {"prefix": description, "unit": unit, "unit_scale": unit_scale}
         self._bar = None
         self._silent = verbosity < 1
         self._tenths_shown = 0
@@ -52,7 +47,6 @@ class Progress:
                 desc=description,
                 unit=unit,
                 unit_scale=unit_scale,
-                unit_divisor=self._meter["unit_divisor"],
                 file=_Unterminated(stdout),
                 dynamic_ncols=True,
             )

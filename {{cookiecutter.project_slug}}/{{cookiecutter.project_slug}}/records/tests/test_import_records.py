@@ -246,7 +246,7 @@ def test_off_a_terminal_progress_is_a_plain_line_per_tenth(csv_file):
     assert len(lines) == 10, out
     for tenth, line in enumerate(lines[:-1], start=1):
         assert re.fullmatch(
-            rf"Read from records\.csv: [\d.]+k? of 0\.98kB \({tenth}\d%\), "
+            rf"Read from records\.csv: [\d.]+k? of 1\.01kB \({tenth}\d%\), "
             r"[\d.]+[kM]?B/s, \d\d:\d\d left, records: \d+",
             line,
         ), line
@@ -271,7 +271,7 @@ def test_on_a_terminal_a_bar_shows_done_of_total_and_the_rate(csv_file):
         )
     )
 
-    final = r"records\.csv: 100%.*\| 0\.98k/0\.98k \[[\d:]+<[\d:]+, +[\d.]+[kM]?B/s, records: 100\]"
+    final = r"records\.csv: 100%.*\| 1\.01k/1\.01k \[[\d:]+<[\d:]+, +[\d.]+[kM]?B/s, records: 100\]"
     assert re.search(final, screen), screen
     assert screen.rstrip().endswith(f"Records imported from {path}: 100")
 

@@ -43,6 +43,12 @@ def test_every_ticketless_record_gets_one_ticket_and_tickets_stay():
     assert output.endswith("Tickets issued: 5\n")
 
 
+def test_the_count_is_said_once():
+    BulkLoadedRecordFactory.create_batch(5)
+
+    assert issue_tickets() == "Tickets issued: 5\n"
+
+
 def test_a_second_run_issues_nothing():
     BulkLoadedRecordFactory.create_batch(3)
     issue_tickets()

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         "(required) and description (optional). Values are stripped of surrounding spaces. "
         "Records are written with bulk_create, so they get no ticket: run issue_tickets "
         "afterwards, or let each record's first save issue its own. Nothing is imported if "
-        "any row is bad, unless --skip-bad-rows is given."
+        "any row is bad, unless --skip-bad-rows is given; nothing at all if the file is not "
+        "UTF-8 or not well-formed CSV (a quote never closed), and the error names the line."
     )
 
     def add_arguments(self, parser):
@@ -139,6 +140,7 @@ def read_records(lines, path):
 
 
 def unclosed_quote(path, first_line, last_line):
+    """The error for a file that ends inside a quoted value begun in the row at first_line."""
     where = "on this line" if first_line == last_line else "in the row starting on this line"
     return (
         f"{path}, line {first_line}: not valid CSV: a quoted value {where} is never closed "

@@ -74,7 +74,9 @@ class Backfill(NamedTuple):
 
     checked: int  # records looked at
     issued: int  # tickets issued
+    unnumbered: int  # ticketless records left so, because the sequence had no number left
     last_record_id: uuid.UUID | None  # the next batch starts after it; None when none was left
+    ticket_max: int  # the sequence's MAXVALUE, read from the catalog
 
 
 # A record saved before may already have a ticket. NOT EXISTS sees a committed
@@ -94,9 +96,18 @@ ISSUE_FOR_RECORD = """
 # ids, so it reads a slice of the record_id index instead of every ticket
 # issued so far. Rows go in in id order, so two runs at once take their locks
 # in the same order and cannot deadlock each other.
+#
+# The INSERT takes no more records than the sequence has numbers left, read in
+# the same statement: nextval() past MAXVALUE fails the whole statement, and
+# every number it drew before that would be lost. MAXVALUE comes from
+# pg_sequences; the position from the sequence itself, because
+# pg_sequences.last_value is NULL before the first nextval() and after
+# setval(..., false), when last_value is the next number, not the last one.
+# https://www.postgresql.org/docs/current/view-pg-sequences.html
+# https://www.postgresql.org/docs/current/functions-sequence.html
 ISSUE_MISSING = """
     WITH batch AS (
-        SELECT id FROM records_record
+        SELECT id FROM {record_table}
         {start}
         ORDER BY id
         LIMIT %(limit)s
@@ -104,23 +115,35 @@ ISSUE_MISSING = """
         SELECT
             (SELECT id FROM batch ORDER BY id LIMIT 1) AS first_id,
             (SELECT id FROM batch ORDER BY id DESC LIMIT 1) AS last_id
-    ), issued AS (
-        INSERT INTO records_ticket (record_id)
+    ), missing AS (
         SELECT id FROM batch
         WHERE NOT EXISTS (
-            SELECT FROM records_ticket
+            SELECT FROM {ticket_table}
             WHERE record_id = batch.id
               AND record_id BETWEEN (SELECT first_id FROM batch_range)
                                 AND (SELECT last_id FROM batch_range)
         )
+    ), numbers AS (
+        SELECT
+            catalog.max_value,
+            catalog.max_value - seq.last_value
+                + CASE WHEN seq.is_called THEN 0 ELSE 1 END AS numbers_left
+        FROM pg_sequences AS catalog, {sequence} AS seq
+        WHERE catalog.schemaname = current_schema() AND catalog.sequencename = %(sequence)s
+    ), issued AS (
+        INSERT INTO {ticket_table} (record_id)
+        SELECT id FROM missing
         ORDER BY id
+        LIMIT (SELECT numbers_left FROM numbers)
         ON CONFLICT (record_id) DO NOTHING
         RETURNING number
     )
     SELECT
         (SELECT count(*) FROM batch),
         (SELECT count(*) FROM issued),
-        (SELECT last_id FROM batch_range)
+        (SELECT greatest(count(*) - (SELECT numbers_left FROM numbers), 0) FROM missing),
+        (SELECT last_id FROM batch_range),
+        (SELECT max_value FROM numbers)
 """
 
 
@@ -163,11 +186,25 @@ class TicketManager(models.Manager):
 
         Starts after record id `after` (None: from the first record). One
         set-based statement; returns a Backfill. Records that have a ticket
-        are skipped without spending a number.
+        are skipped without spending a number. When fewer numbers are left
+        than records need them, the first records by id get the numbers that
+        are left and Backfill.unnumbered counts the others; no number is lost.
+
+        Raises TicketsExhausted, with nothing issued, only if another
+        transaction draws the last numbers while this statement runs: the
+        numbers this statement had drawn are then lost (a gap).
         """
-        start = "" if after is None else "WHERE id > %(after)s"
-        with tickets_exhausted_on_limit(TICKET_MAX), connections[self.db].cursor() as cursor:
-            cursor.execute(ISSUE_MISSING.format(start=start), {"after": after, "limit": limit})
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        sql = ISSUE_MISSING.format(
+            record_table=quote(Record._meta.db_table),
+            ticket_table=quote(self.model._meta.db_table),
+            sequence=quote(TICKET_SEQUENCE),
+            start="" if after is None else "WHERE id > %(after)s",
+        )
+        params = {"after": after, "limit": limit, "sequence": TICKET_SEQUENCE}
+        with tickets_exhausted_on_limit(TICKET_MAX), connection.cursor() as cursor:
+            cursor.execute(sql, params)
             return Backfill(*cursor.fetchone())
 
 

@@ -44,7 +44,9 @@ class RecordQuerySet(models.QuerySet):
         # https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE
         if not of and self._joins_ticket():
             of = ("self",)
-        return super().select_for_update(nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key)
+        return super().select_for_update(
+            nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key
+        )
 
     def _joins_ticket(self):
         related = self.query.select_related

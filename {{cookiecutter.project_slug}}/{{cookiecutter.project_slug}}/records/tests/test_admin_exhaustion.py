@@ -1,4 +1,4 @@
-"""When every ticket number is used, the admin shows the form again with the reason, saving nothing."""
+"""With every ticket number used, the admin shows the form again with the reason, saving nothing."""
 
 import pytest
 

@@ -4,9 +4,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ...testing.concurrency import Background
+from ...testing.concurrency import Background, HeldTransaction, wait_until_blocked
 from ...testing.sequences import next_value
-from ..models import TICKET_SEQUENCE, Record
+from ..models import TICKET_SEQUENCE, Record, Ticket
 from .factories import BulkLoadedRecordFactory, RecordFactory
 
 # transaction=True: each save runs in a real transaction of its own, so the
@@ -115,6 +115,30 @@ def test_a_ticket_issued_by_another_transaction_is_found_without_a_number_and_ke
     assert verbs_of(lambda: loaded.ticket.number) == []
     assert loaded.ticket.number == number
     assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "COMMIT"]
+
+
+def test_a_ticket_being_issued_by_another_transaction_is_waited_for_then_read_when_asked():
+    record = BulkLoadedRecordFactory()
+
+    def load_and_save_twice():
+        loaded = Record.objects.get(pk=record.pk)  # loaded without a ticket
+        first = renamed_and_saved(loaded)  # waits for the other transaction's ticket
+        reading = verbs_of(lambda: loaded.ticket.number)
+        return first, reading, renamed_and_saved(loaded), loaded.ticket.number
+
+    def issue_elsewhere():
+        return Ticket.objects.issue_for(Record._base_manager.get(pk=record.pk))
+
+    with HeldTransaction(issue_elsewhere) as other:
+        saving = Background(load_and_save_twice)
+        wait_until_blocked(saving.pid, by=other.pid)
+        issued = other.commit()
+        first, reading, second, number = saving.result()
+
+    assert first == ["BEGIN", "UPDATE", "WITH", "COMMIT"]
+    assert reading == ["SELECT"]  # the other transaction's ticket, read once
+    assert second == ["BEGIN", "UPDATE", "COMMIT"]
+    assert number == issued.number
 
 
 def test_a_record_loaded_without_its_ticket_keeps_the_one_it_finds():

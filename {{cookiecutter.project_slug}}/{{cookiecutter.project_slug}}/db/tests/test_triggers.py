@@ -8,6 +8,7 @@ from django.db.migrations.writer import OperationWriter
 
 from ...testing.sequences import fetch_one
 from ..triggers import CHANGE_FORBIDDEN, ForbidChange
+from .operations import backwards, forwards
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +30,6 @@ INVOICE = CreateModel(
 def frozen(**changes):
     arguments = {"name": TRIGGER, "model_name": "invoice", "field_names": ["number", "code"]}
     return ForbidChange(**{**arguments, **changes})
-
-
-def forwards(operation, state):
-    """Apply one operation to the database, as migrate does; return the state after it."""
-    after = state.clone()
-    operation.state_forwards(APP, after)
-    with connection.schema_editor() as editor:
-        operation.database_forwards(APP, editor, state, after)
-    return after
-
-
-def backwards(operation, before, after):
-    with connection.schema_editor() as editor:
-        operation.database_backwards(APP, editor, after, before)
 
 
 def execute(sql, params=()):
@@ -73,7 +60,7 @@ def function_exists():
 @pytest.fixture
 def invoices():
     """An invoice table holding one row, and the migration state that has it."""
-    state = forwards(INVOICE, ProjectState())
+    state = forwards(APP, INVOICE, ProjectState())
     execute(f"INSERT INTO {TABLE} (number, code, note) VALUES (7, 'A', 'first')")
     return state
 
@@ -86,7 +73,7 @@ def refused_update(sql):
 
 
 def test_the_trigger_runs_before_updates_of_the_protected_columns(invoices):
-    forwards(frozen(), invoices)
+    forwards(APP, frozen(), invoices)
 
     definition, enabled, function = trigger_catalog()
     assert definition == (
@@ -104,7 +91,7 @@ def test_the_trigger_runs_before_updates_of_the_protected_columns(invoices):
 def test_changing_a_protected_column_is_refused_and_writes_nothing(
     invoices, assignment, column, old, new
 ):
-    forwards(frozen(), invoices)
+    forwards(APP, frozen(), invoices)
 
     error = refused_update(f"UPDATE {TABLE} SET {assignment}")
 
@@ -116,7 +103,7 @@ def test_changing_a_protected_column_is_refused_and_writes_nothing(
 
 
 def test_the_same_values_other_columns_and_deletes_pass(invoices):
-    forwards(frozen(), invoices)
+    forwards(APP, frozen(), invoices)
 
     assert execute(f"UPDATE {TABLE} SET number = 7, code = 'A'") == 1
     assert execute(f"UPDATE {TABLE} SET note = 'second'") == 1
@@ -126,9 +113,9 @@ def test_the_same_values_other_columns_and_deletes_pass(invoices):
 
 def test_backwards_drops_the_trigger_and_the_function(invoices):
     operation = frozen()
-    after = forwards(operation, invoices)
+    after = forwards(APP, operation, invoices)
 
-    backwards(operation, invoices, after)
+    backwards(APP, operation, invoices, after)
 
     assert trigger_catalog() is None
     assert not function_exists()
@@ -144,7 +131,7 @@ def test_the_migration_state_is_untouched(invoices):
 
 
 def test_a_relation_is_protected_by_its_column():
-    state = forwards(INVOICE, ProjectState())
+    state = forwards(APP, INVOICE, ProjectState())
     line = CreateModel(
         "Line",
         [
@@ -152,11 +139,13 @@ def test_a_relation_is_protected_by_its_column():
             ("invoice", models.ForeignKey(f"{APP}.invoice", models.CASCADE)),
         ],
     )
-    state = forwards(line, state)
+    state = forwards(APP, line, state)
     execute(f"INSERT INTO {TABLE} (number, code) VALUES (1, 'A'), (2, 'B')")
     execute(f"INSERT INTO {APP}_line (invoice_id) SELECT min(id) FROM {TABLE}")
 
-    forwards(ForbidChange(name="line_frozen", model_name="line", field_names=["invoice"]), state)
+    forwards(
+        APP, ForbidChange(name="line_frozen", model_name="line", field_names=["invoice"]), state
+    )
 
     error = refused_update(f"UPDATE {APP}_line SET invoice_id = invoice_id + 1")
     assert error.diag.column_name == "invoice_id"

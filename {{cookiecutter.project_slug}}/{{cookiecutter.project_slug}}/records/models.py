@@ -1,7 +1,8 @@
 """Records, keyed by UUID, and their tickets, numbered by a PostgreSQL sequence.
 
 A record gets its ticket the first time it is saved, in the same transaction,
-and the number never changes after that. docs/tickets.md explains the design.
+and the number never changes after that: PostgreSQL refuses the change (a
+trigger, migration 0003). docs/tickets.md explains the design.
 """
 
 import uuid
@@ -54,6 +55,8 @@ class RecordQuerySet(models.QuerySet):
 
 
 class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
+    """Record.objects: every query loads each record's ticket with it."""
+
     def get_queryset(self):
         return super().get_queryset().select_related("ticket")
 
@@ -224,7 +227,11 @@ class TicketManager(models.Manager):
 
 
 class Ticket(models.Model):
-    """A record's human-readable number: issued once, never changed."""
+    """A record's human-readable number: issued once, never changed.
+
+    Migration 0003 makes PostgreSQL refuse any UPDATE that changes a ticket's
+    number or moves it to another record (db/triggers.py, ForbidChange).
+    """
 
     # The database numbers each new ticket inside the INSERT (the column's
     # default is nextval(...)), so issuing one is a single INSERT ... RETURNING.

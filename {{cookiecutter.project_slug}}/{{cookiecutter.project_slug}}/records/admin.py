@@ -8,7 +8,8 @@ from .exceptions import TicketsExhausted
 from .models import Record
 
 # What people type to find a ticket: its number, as shown ("#13") or bare ("13").
-TICKET_SEARCH = re.compile(r"#?(\d+)")
+# A bigint has at most 19 digits; longer runs of digits are only searched as words.
+TICKET_SEARCH = re.compile(r"#?(\d{1,19})")
 
 
 class RecordForm(forms.ModelForm):
@@ -46,7 +47,7 @@ class RecordAdmin(admin.ModelAdmin):
         """Titles containing the words, and the ticket whose number was typed.
 
         The number is compared as a number, through the ticket's primary key
-        index; one too large for a bigint cannot be a ticket's.
+        index; one larger than a bigint cannot be a ticket's.
         """
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         wanted = TICKET_SEARCH.fullmatch(search_term.strip())

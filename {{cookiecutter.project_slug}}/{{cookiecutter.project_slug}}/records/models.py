@@ -1,7 +1,8 @@
 """Records, keyed by UUID, and their tickets, numbered by a PostgreSQL sequence.
 
 A record gets its ticket the first time it is saved, in the same transaction,
-and the number never changes after that. docs/tickets.md explains the design.
+and the number never changes after that: PostgreSQL refuses the change (a
+trigger, migration 0003). docs/tickets.md explains the design.
 """
 
 import uuid
@@ -21,6 +22,45 @@ TICKET_SEQUENCE = "records_ticket_number_seq"
 TICKET_MAX = {{ cookiecutter.ticket_max }}
 
 
+class RecordQuerySet(models.QuerySet):
+    """Records loaded with their ticket (or the knowledge that they have none).
+
+    The default manager joins the ticket (a LEFT JOIN on its unique record_id
+    index), so every record it loads knows whether it has a ticket, and its
+    next save() is a single UPDATE: it never has to ask the database whether a
+    ticket still needs issuing. Two QuerySet methods are adjusted to the join.
+    """
+
+    def only(self, *fields):
+        # Django refuses to defer a relation that select_related follows, so
+        # keep loading the ticket along with the fields asked for.
+        if self._joins_ticket() and not any(f.split("__")[0] == "ticket" for f in fields):
+            fields = (*fields, "ticket")
+        return super().only(*fields)
+
+    def select_for_update(self, nowait=False, skip_locked=False, of=(), no_key=False):
+        # PostgreSQL cannot lock the nullable side of an outer join, and a
+        # missing ticket is that side: lock the record rows only, unless told
+        # otherwise. update_or_create() goes through here too.
+        # https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE
+        if not of and self._joins_ticket():
+            of = ("self",)
+        return super().select_for_update(
+            nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key
+        )
+
+    def _joins_ticket(self):
+        related = self.query.select_related
+        return isinstance(related, dict) and "ticket" in related
+
+
+class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
+    """Record.objects: every query loads each record's ticket with it."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("ticket")
+
+
 class Record(models.Model):
     """Something the service desk tracks, with a ticket number people can quote."""
 
@@ -33,6 +73,8 @@ class Record(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RecordManager()
+
     def __str__(self):
         return self.title
 
@@ -40,9 +82,12 @@ class Record(models.Model):
         """Save the record. The first save also issues its ticket, in the same transaction.
 
         A new record costs two statements: INSERT the record, INSERT its ticket
-        ... RETURNING "number". A record saved before without a ticket
-        (bulk_create, import_records) gets its ticket now. Later saves leave
-        the ticket alone.
+        ... RETURNING "number". A record saved before costs one UPDATE when it
+        was loaded through Record.objects, which loads its ticket with it. A
+        record saved before without a ticket (bulk_create, import_records)
+        gets its ticket now; so does a record whose ticket is not in memory
+        (loaded some other way), with one more statement that finds an
+        existing ticket without drawing a number and keeps it in memory.
 
         Raises TicketsExhausted, with nothing saved, when no number is left.
         """
@@ -80,14 +125,21 @@ class Backfill(NamedTuple):
 
 
 # A record saved before may already have a ticket. NOT EXISTS sees a committed
-# ticket without spending a number; ON CONFLICT handles one that another
-# transaction is inserting at this moment (see TicketManager.issue_for).
+# ticket without drawing a number, and the second SELECT returns it; ON
+# CONFLICT handles one that another transaction is inserting at this moment
+# (see TicketManager.issue_for). Both SELECTs read the same snapshot, taken
+# before the INSERT, so the statement returns at most one row.
 ISSUE_FOR_RECORD = """
-    INSERT INTO records_ticket (record_id)
-    SELECT %(record)s
-    WHERE NOT EXISTS (SELECT FROM records_ticket WHERE record_id = %(record)s)
-    ON CONFLICT (record_id) DO NOTHING
-    RETURNING number
+    WITH issued AS (
+        INSERT INTO records_ticket (record_id)
+        SELECT %(record)s
+        WHERE NOT EXISTS (SELECT FROM records_ticket WHERE record_id = %(record)s)
+        ON CONFLICT (record_id) DO NOTHING
+        RETURNING number
+    )
+    SELECT number, true FROM issued
+    UNION ALL
+    SELECT number, false FROM records_ticket WHERE record_id = %(record)s
 """
 
 # One batch of the backfill: the next records by id (a range scan of the
@@ -160,26 +212,29 @@ class TicketManager(models.Manager):
             return self.create(record=record)
 
     def issue_for(self, record):
-        """Issue a ticket for a saved record unless it has one; return it, or None.
+        """Issue a ticket for a saved record unless it has one; return the one issued, or None.
 
-        One statement, safe when other transactions issue at the same moment:
-        if one of them is inserting this record's ticket, the statement waits
-        for it to commit, then inserts nothing. The number it drew is then
-        never used: a gap.
+        One statement, safe when other transactions issue at the same moment.
+        A ticket the record already has is found without drawing a number and
+        kept on the record, so its next save is one UPDATE. If another
+        transaction is inserting this record's ticket right now, the statement
+        waits for it to commit, then inserts nothing; the number it drew is
+        then never used (a gap), and record.ticket reads the other one when
+        asked.
         """
         with tickets_exhausted_on_limit(TICKET_MAX), connections[self.db].cursor() as cursor:
             cursor.execute(ISSUE_FOR_RECORD, {"record": record.pk})
             row = cursor.fetchone()
-        reverse = self.model._meta.get_field("record").remote_field
         if row is None:
-            # The record has a ticket already. Forget a cached "no ticket", so
-            # that record.ticket reads the real one.
+            # Issued by the other transaction just now: forget a cached "no ticket".
+            reverse = self.model._meta.get_field("record").remote_field
             if reverse.is_cached(record):
                 reverse.delete_cached_value(record)
             return None
-        ticket = self.model.from_db(self.db, ["number", "record_id"], [row[0], record.pk])
+        number, issued = row
+        ticket = self.model.from_db(self.db, ["number", "record_id"], [number, record.pk])
         ticket.record = record  # caches the ticket on the record too
-        return ticket
+        return ticket if issued else None
 
     def issue_missing(self, after=None, limit=10_000):
         """Issue tickets to the ticketless records among the next `limit` records by id.
@@ -209,7 +264,11 @@ class TicketManager(models.Manager):
 
 
 class Ticket(models.Model):
-    """A record's human-readable number: issued once, never changed."""
+    """A record's human-readable number: issued once, never changed.
+
+    Migration 0003 makes PostgreSQL refuse any UPDATE that changes a ticket's
+    number or moves it to another record (db/triggers.py, ForbidChange).
+    """
 
     # The database numbers each new ticket inside the INSERT (the column's
     # default is nextval(...)), so issuing one is a single INSERT ... RETURNING.

@@ -32,8 +32,13 @@ class TicketsExhausted(Exception):
 
 
 @contextmanager
-def tickets_exhausted_on_limit(maxvalue{% if yearly %}, year=None{% endif %}):
+def tickets_exhausted_on_limit(maxvalue{% if yearly %}, year_of=lambda: None{% endif %}):
     """Turn PostgreSQL's "sequence reached its maximum" error into TicketsExhausted.
+{%- if yearly %}
+
+    year_of() names the year that ran out; it is called only then, so reading
+    it (a deferred created_at, say) costs nothing on the way that succeeds.
+{%- endif %}
 
     nextval() past MAXVALUE fails with SQLSTATE 2200H, which Django raises as a
     DataError wrapping psycopg's SequenceGeneratorLimitExceeded. Any other
@@ -44,7 +49,7 @@ def tickets_exhausted_on_limit(maxvalue{% if yearly %}, year=None{% endif %}):
         yield
     except DataError as error:
         if isinstance(error.__cause__, SequenceGeneratorLimitExceeded):
-            raise TicketsExhausted(maxvalue{% if yearly %}, year{% endif %}) from error
+            raise TicketsExhausted(maxvalue{% if yearly %}, year_of(){% endif %}) from error
         raise
 {%- endif %}
 {%- if not gapless and yearly %}
@@ -64,8 +69,10 @@ class TicketYearMissing(Exception):
 
 
 @contextmanager
-def year_sequence_missing(year=None):
+def year_sequence_missing(year_of=lambda: None):
     """Turn "relation does not exist" from nextval() of a year's sequence into TicketYearMissing.
+
+    year_of() names the year, as for tickets_exhausted_on_limit().
 
     nextval('<name>') looks the sequence up when it runs; a missing one fails
     with SQLSTATE 42P01 (undefined_table), which Django raises as a
@@ -75,6 +82,6 @@ def year_sequence_missing(year=None):
         yield
     except ProgrammingError as error:
         if isinstance(error.__cause__, UndefinedTable):
-            raise TicketYearMissing(year) from error
+            raise TicketYearMissing(year_of()) from error
         raise
 {%- endif %}

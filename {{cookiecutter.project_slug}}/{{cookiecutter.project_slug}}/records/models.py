@@ -187,13 +187,19 @@ class Backfill(NamedTuple):
 # in, and two runs at once take their locks in the same order: no deadlock.
 BATCH = """
     SELECT id, created_at {%- if yearly %},
-        extract(year FROM created_at AT TIME ZONE %(time_zone)s)::integer AS year{% endif %}
+        {record_year} AS year{% endif %}
     FROM {record_table}
     {start}
     ORDER BY created_at, id
     LIMIT %(limit)s
 """
 AFTER = "WHERE (created_at, id) > (%(after_created_at)s, %(after_id)s)"
+{%- if yearly %}
+
+# The year a record's tickets count in, in SQL: created_at's year in
+# settings.TIME_ZONE, as ticket_year() reads it in Python.
+RECORD_YEAR = "extract(year FROM created_at AT TIME ZONE %(time_zone)s)::integer"
+{%- endif %}
 {%- if not gapless %}
 
 # A record saved before may already have a ticket. NOT EXISTS sees a committed
@@ -201,15 +207,28 @@ AFTER = "WHERE (created_at, id) > (%(after_created_at)s, %(after_id)s)"
 # CONFLICT handles one that another transaction is inserting at this moment
 # (see TicketManager.issue_for). Both SELECTs read the same snapshot, taken
 # before the INSERT, so the statement returns at most one row.
-ISSUE_FOR_RECORD = """
-    WITH issued AS (
 {%- if yearly %}
+# The year comes from the record's row, so a record loaded without its
+# created_at (only(), defer()) costs no extra query.
+{%- endif %}
+ISSUE_FOR_RECORD = """
+{%- if yearly %}
+    WITH record AS (
+        SELECT {record_year} AS year FROM {record_table} WHERE id = %(record)s
+    ), issued AS (
         INSERT INTO {ticket_table} (record_id, year, number)
-        SELECT %(record)s, %(year)s, nextval(%(sequence)s)
+        SELECT %(record)s, year, nextval((%(sequence_prefix)s || year)::regclass) FROM record
+        WHERE NOT EXISTS (SELECT FROM {ticket_table} WHERE record_id = %(record)s)
+        ON CONFLICT (record_id) DO NOTHING
+        RETURNING year, number
+    )
+    SELECT year, number, true FROM issued
+    UNION ALL
+    SELECT year, number, false FROM {ticket_table} WHERE record_id = %(record)s
 {%- else %}
+    WITH issued AS (
         INSERT INTO {ticket_table} (record_id)
         SELECT %(record)s
-{%- endif %}
         WHERE NOT EXISTS (SELECT FROM {ticket_table} WHERE record_id = %(record)s)
         ON CONFLICT (record_id) DO NOTHING
         RETURNING number
@@ -217,6 +236,7 @@ ISSUE_FOR_RECORD = """
     SELECT number, true FROM issued
     UNION ALL
     SELECT number, false FROM {ticket_table} WHERE record_id = %(record)s
+{%- endif %}
 """
 {%- endif %}
 {%- if not gapless and not yearly %}
@@ -257,7 +277,8 @@ ISSUE_MISSING = """
         (SELECT count(*) FROM issued),
         (SELECT greatest(count(*) - (SELECT numbers_left FROM numbers), 0) FROM missing),
         (SELECT created_at FROM last),
-        (SELECT id FROM last)
+        (SELECT id FROM last),
+        (SELECT max_value FROM numbers)
 """.replace("{batch}", BATCH)
 {%- elif not gapless %}
 
@@ -288,7 +309,7 @@ ISSUE_MISSING = """
         FROM batch
         WHERE NOT EXISTS (SELECT FROM {ticket_table} WHERE record_id = batch.id)
     ), numbers AS (
-        SELECT years.year, coalesce(
+        SELECT years.year, catalog.max_value, coalesce(
             catalog.max_value - coalesce(catalog.last_value, catalog.start_value - 1), 1
         ) AS numbers_left
         FROM (SELECT DISTINCT year FROM missing) AS years
@@ -313,7 +334,8 @@ ISSUE_MISSING = """
         (SELECT count(*) FROM issued),
         (SELECT count(*) FROM missing JOIN numbers USING (year) WHERE position > numbers_left),
         (SELECT created_at FROM last),
-        (SELECT id FROM last)
+        (SELECT id FROM last),
+        (SELECT max(max_value) FROM numbers)
 """.replace("{batch}", BATCH)
 {%- else %}
 
@@ -362,6 +384,17 @@ LOCK_COUNTERS = """
 {%- endif %}
     RETURNING last_number
 """
+{%- if yearly %}
+
+# LOCK_COUNTERS for the year of one record, read from its row (so a record
+# loaded without its created_at costs no extra query); returns the year.
+LOCK_RECORD_COUNTER = """
+    INSERT INTO {counter_table} AS counter (year, last_number)
+    SELECT {record_year}, 0 FROM {record_table} WHERE id = %(record)s
+    ON CONFLICT (year) DO UPDATE SET last_number = counter.last_number
+    RETURNING year
+"""
+{%- endif %}
 
 # A record saved before may already have a ticket: found, it is returned and
 # the counter is left alone. Runs after LOCK_COUNTERS, so no other
@@ -409,7 +442,7 @@ BATCH_BOUNDS = """
 ISSUE_MISSING = """
     WITH batch AS (
         SELECT id, created_at {%- if yearly %},
-            extract(year FROM created_at AT TIME ZONE %(time_zone)s)::integer AS year{% endif %}
+            {record_year} AS year{% endif %}
         FROM {record_table}
         WHERE (created_at, id) <= (%(last_created_at)s, %(last_id)s)
         {after}
@@ -480,7 +513,10 @@ class TicketManager(models.Manager):
         (number,) = self._fetch(ISSUE_NEW, params) or self._exhausted({% if yearly %}year{% endif %})
 {%- else %}
         params = {"record": record.pk, "year": year, "sequence": ticket_sequence(year)}
-        with tickets_exhausted_on_limit(TICKET_MAX, year), year_sequence_missing(year):
+        with (
+            tickets_exhausted_on_limit(TICKET_MAX, lambda: year),
+            year_sequence_missing(lambda: year),
+        ):
             (number,) = self._fetch(ISSUE_NEW, params)
 {%- endif %}
         return self._ticket(record, {% if yearly %}year, {% endif %}number)
@@ -499,9 +535,16 @@ class TicketManager(models.Manager):
         asked.
         """
 {%- if yearly %}
-        year = ticket_year(record.created_at)
-        params = {"record": record.pk, "year": year, "sequence": ticket_sequence(year)}
-        with tickets_exhausted_on_limit(TICKET_MAX, year), year_sequence_missing(year):
+        params = {
+            "record": record.pk,
+            "time_zone": settings.TIME_ZONE,
+            "sequence_prefix": TICKET_SEQUENCE_PREFIX,
+        }
+
+        def year_of():  # read only on error: created_at may not be loaded
+            return ticket_year(record.created_at)
+
+        with tickets_exhausted_on_limit(TICKET_MAX, year_of), year_sequence_missing(year_of):
             row = self._fetch(ISSUE_FOR_RECORD, params)
 {%- else %}
         with tickets_exhausted_on_limit(TICKET_MAX):
@@ -513,7 +556,7 @@ class TicketManager(models.Manager):
             if reverse.is_cached(record):
                 reverse.delete_cached_value(record)
             return None
-        number, issued = row
+        {% if yearly %}year, {% endif %}number, issued = row
         ticket = self._ticket(record, {% if yearly %}year, {% endif %}number)
         return ticket if issued else None
 {%- else %}
@@ -528,8 +571,8 @@ class TicketManager(models.Manager):
         is drawn for it.
         """
 {%- if yearly %}
-        year = ticket_year(record.created_at)
-        self._lock_counters([year])
+        lock = {"record": record.pk, "time_zone": settings.TIME_ZONE}
+        (year,) = self._fetch(LOCK_RECORD_COUNTER, lock)
         params = {"record": record.pk, "year": year, "ticket_max": TICKET_MAX}
 {%- else %}
         self._lock_counters()
@@ -560,7 +603,10 @@ class TicketManager(models.Manager):
 {%- if not yearly %}
         params = {"limit": limit, "sequence": TICKET_SEQUENCE, **after_params(after)}
         with tickets_exhausted_on_limit(TICKET_MAX):
-            checked, issued, unnumbered, *last = self._fetch(ISSUE_MISSING, params, start=start)
+            row = self._fetch(ISSUE_MISSING, params, start=start)
+        checked, issued, unnumbered, last_created_at, last_id, ticket_max = row
+        last = last_position(last_created_at, last_id)
+        return Backfill(checked, issued, unnumbered, last, ticket_max)
 {%- else %}
         params = {
             "limit": limit,
@@ -569,9 +615,12 @@ class TicketManager(models.Manager):
             **after_params(after),
         }
         with tickets_exhausted_on_limit(TICKET_MAX), year_sequence_missing():
-            checked, issued, unnumbered, *last = self._fetch(ISSUE_MISSING, params, start=start)
+            row = self._fetch(ISSUE_MISSING, params, start=start)
+        checked, issued, unnumbered, last_created_at, last_id, ticket_max = row
+        last = last_position(last_created_at, last_id)
+        # MAXVALUE as the catalog has it; TICKET_MAX when no record needed a number.
+        return Backfill(checked, issued, unnumbered, last, ticket_max or TICKET_MAX)
 {%- endif %}
-        return Backfill(checked, issued, unnumbered, last_position(*last), TICKET_MAX)
 {%- else %}
 
     def issue_missing(self, after=None, limit=10_000):
@@ -652,6 +701,9 @@ class TicketManager(models.Manager):
         names = {
             "record_table": quote(Record._meta.db_table),
             "ticket_table": quote(self.model._meta.db_table),
+{%- if yearly %}
+            "record_year": RECORD_YEAR,
+{%- endif %}
 {%- if gapless %}
             "counter_table": quote(TicketCounter._meta.db_table),
 {%- elif not yearly %}

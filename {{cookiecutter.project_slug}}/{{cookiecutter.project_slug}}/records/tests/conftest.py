@@ -2,8 +2,14 @@
 {%- set yearly = cookiecutter.ticket_scope == "yearly" -%}
 {%- if gapless -%}
 import pytest
+{%- if yearly %}
+from django.utils import timezone
+{%- endif %}
 
 from ...db.sequences import BIGINT_MAX
+{%- if yearly %}
+from ...testing.clock import ThreadClock
+{%- endif %}
 from ..models import TICKET_MAX, TicketCounter
 from .numbers import set_ticket_max
 {%- if yearly %}, this_year{% endif %}
@@ -28,7 +34,9 @@ def no_numbers_left():
 from contextlib import ExitStack
 
 import pytest
+from django.utils import timezone
 
+from ...testing.clock import ThreadClock
 from ...testing.sequences import fetch_one, restored_afterwards, widened
 from ..models import ticket_sequence
 from .numbers import this_year
@@ -90,4 +98,14 @@ def no_numbers_left():
             [TICKET_SEQUENCE, TICKET_SEQUENCE],
         )
         yield
+{%- endif %}
+{%- if yearly %}
+
+
+@pytest.fixture
+def thread_clock(monkeypatch):
+    """timezone.now() answers each thread with the moment frozen on it (testing/clock.py)."""
+    clock = ThreadClock()
+    monkeypatch.setattr(timezone, "now", clock.now)
+    return clock
 {%- endif %}

@@ -13,8 +13,7 @@ import datetime
 import pytest
 from django.db import connection, transaction
 
-{% if yearly %}from ...testing.clock import ThreadClock
-{% endif %}from ...testing.concurrency import Background, HeldTransaction, run_together, wait_until_blocked
+from ...testing.concurrency import Background, HeldTransaction, run_together, wait_until_blocked
 from ..exceptions import TicketsExhausted
 from ..models import Record, Ticket, TicketCounter
 from .numbers import set_ticket_max
@@ -99,13 +98,6 @@ def in_year(clock, year, title):
     """Create a record as if it were 1 July of `year`, on this thread."""
     with clock.frozen(datetime.datetime(year, 7, 1, tzinfo=datetime.UTC)):
         return Record.objects.create(title=title).ticket
-
-
-@pytest.fixture
-def thread_clock(monkeypatch):
-    clock = ThreadClock()
-    monkeypatch.setattr("django.utils.timezone.now", clock.now)
-    return clock
 
 
 def test_a_writer_of_another_year_does_not_wait(thread_clock):

@@ -31,6 +31,10 @@ BAKES = [
         pytest.param({"postgresql_version": version}, id=f"postgresql-{version}")
         for version in OPTIONS["postgresql_version"]
     ),
+    pytest.param({"numbering": "gapless"}, id="gapless"),
+    pytest.param({"ticket_scope": "yearly"}, id="yearly"),
+    pytest.param({"numbering": "gapless", "ticket_scope": "yearly"}, id="gapless-yearly"),
+    pytest.param({"ticket_prefix": "A1B2C3D4E5", "ticket_scope": "yearly"}, id="longest-prefix"),
     pytest.param({"ticket_max": "1"}, id="ticket-max-1"),
     pytest.param({"ticket_max": "9223372036854775807"}, id="ticket-max-bigint"),
     pytest.param({"project_name": "Acme Billing-Tools v2.0"}, id="derived-slug"),
@@ -256,3 +260,26 @@ def test_hooks_render_to_clean_python(tmp_path, monkeypatch):
         result = subprocess.run([RUFF, *args], cwd=tmp_path, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
     assert len(list(tmp_path.glob("*.py"))) == 2
+
+
+# What each numbering's bake holds under records/, and words its code must not contain.
+NUMBERING_BAKES = {
+    ("sequence", "global"): ("0002_ticket_number_sequence.py", ["TicketCounter", "year"]),
+    ("sequence", "yearly"): ("0002_ticket_year_sequences.py", ["TicketCounter", "NextVal"]),
+    ("gapless", "global"): ("0002_ticketcounter.py", ["nextval", "year", "sequence"]),
+    ("gapless", "yearly"): ("0002_ticketcounter.py", ["nextval", "sequence"]),
+}
+
+
+@pytest.mark.parametrize(("numbering", "scope"), NUMBERING_BAKES)
+def test_a_bake_holds_its_own_numbering_only(tmp_path, numbering, scope):
+    project = bake(tmp_path, numbering=numbering, ticket_scope=scope)
+    records = project / project.name / "records"
+    migration, absent_words = NUMBERING_BAKES[numbering, scope]
+
+    second_migrations = sorted(path.name for path in (records / "migrations").glob("0002_*"))
+    assert second_migrations == [migration]
+    models = (records / "models.py").read_text()
+    assert [word for word in absent_words if word in models] == []
+    commands = {path.stem for path in (records / "management" / "commands").glob("*.py")}
+    assert ("create_ticket_sequences" in commands) is ((numbering, scope) == ("sequence", "yearly"))

@@ -370,9 +370,15 @@ ISSUE_NEW = """
     RETURNING number
 """
 
+{% if yearly -%}
 # Lock the counter rows of the given years, in order, creating missing ones
 # at 0. A statement that starts after this one sees every ticket committed in
 # those years, and no other transaction can issue one until this one ends.
+{% else -%}
+# Lock the counter row, creating it at 0 if it is missing. A statement that
+# starts after this one sees every ticket committed, and no other
+# transaction can issue one until this one ends.
+{% endif -%}
 LOCK_COUNTERS = """
 {%- if yearly %}
     INSERT INTO {counter_table} AS counter (year, last_number)

@@ -29,9 +29,11 @@ def database_url(name):
 class BakedProject:
     """A freshly baked project with its own migrated database; drop it with close()."""
 
-    def __init__(self, output_dir):
+    def __init__(self, output_dir, **answers):
         # The CLI in a subprocess, so the hooks' output does not mix with the tables;
-        # the widest ticket range, so no scenario runs out of numbers.
+        # the widest ticket range, so no scenario runs out of numbers. `answers`
+        # choose another numbering (numbering="gapless", ticket_scope="yearly").
+        answers = {"ticket_max": "9223372036854775807", **answers}
         subprocess.run(
             [
                 sys.executable,
@@ -41,7 +43,7 @@ class BakedProject:
                 "--no-input",
                 "-o",
                 str(output_dir),
-                "ticket_max=9223372036854775807",
+                *(f"{name}={value}" for name, value in answers.items()),
             ],
             check=True,
             capture_output=True,

@@ -16,14 +16,9 @@ import uuid
 from pathlib import Path
 
 import psycopg
+from database_server import database_url, server_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def database_url(name):
-    base, _, _ = SERVER_URL.rpartition("/")
-    return f"{base}/{name}"
 
 
 class BakedProject:
@@ -49,7 +44,7 @@ class BakedProject:
         self.path = Path(output_dir) / "service_desk"
         self.url = database_url(f"bench_{uuid.uuid4().hex[:12]}")
         self.database = self.url.rpartition("/")[2]
-        with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        with psycopg.connect(server_url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}"')
         env = {**os.environ, "DATABASE_URL": self.url}
         env.pop("VIRTUAL_ENV", None)
@@ -61,7 +56,7 @@ class BakedProject:
         )
 
     def close(self):
-        with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        with psycopg.connect(server_url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
     def execute(self, sql, params=None):

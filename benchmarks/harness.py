@@ -21,27 +21,25 @@ from database_server import database_url, server_url
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
 
+def bake(output_dir, *context):
+    """Bake the template into `output_dir` with the defaults and `context` ("key=value").
+
+    The CLI in a subprocess, so the hooks' output does not mix with the tables.
+    Returns the project folder.
+    """
+    cookiecutter = [sys.executable, "-m", "cookiecutter", str(TEMPLATE_DIR), "--no-input"]
+    subprocess.run(
+        [*cookiecutter, "-o", str(output_dir), *context], check=True, capture_output=True
+    )
+    return Path(output_dir) / "service_desk"
+
+
 class BakedProject:
     """A freshly baked project with its own migrated database; drop it with close()."""
 
     def __init__(self, output_dir):
-        # The CLI in a subprocess, so the hooks' output does not mix with the tables;
-        # the widest ticket range, so no scenario runs out of numbers.
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cookiecutter",
-                str(TEMPLATE_DIR),
-                "--no-input",
-                "-o",
-                str(output_dir),
-                "ticket_max=9223372036854775807",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        self.path = Path(output_dir) / "service_desk"
+        # The widest ticket range, so no scenario runs out of numbers.
+        self.path = bake(output_dir, "ticket_max=9223372036854775807")
         self.url = database_url(f"bench_{uuid.uuid4().hex[:12]}")
         self.database = self.url.rpartition("/")[2]
         with psycopg.connect(server_url(), autocommit=True) as conn:

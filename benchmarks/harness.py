@@ -40,8 +40,8 @@ class BakedProject:
     def __init__(self, output_dir):
         # The widest ticket range, so no scenario runs out of numbers.
         self.path = bake(output_dir, "ticket_max=9223372036854775807")
-        self.url = database_url(f"bench_{uuid.uuid4().hex[:12]}")
-        self.database = self.url.rpartition("/")[2]
+        self.database = f"bench_{uuid.uuid4().hex[:12]}"
+        self.url = database_url(self.database)
         with psycopg.connect(server_url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}"')
         env = {**os.environ, "DATABASE_URL": self.url}

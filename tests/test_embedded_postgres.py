@@ -8,10 +8,12 @@ the process table, that no server is left behind.
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -102,6 +104,17 @@ def test_fresh_machine_bake_sync_migrate_and_test(short_tmp):
     assert postmasters_under(short_tmp) == []
 
 
+def wait_for(condition, process, what):
+    """Poll `condition` until it is true; fail if `process` exits first. A wait, not a timing."""
+    for _ in range(1200):  # up to 4 minutes on a busy machine
+        if result := condition():
+            return result
+        assert process.poll() is None, f"exited before {what}"
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError(f"gave up waiting for {what}")
+
+
 def start_baked_pytest(project, tmp):
     """The baked suite with no DATABASE_URL, once its throwaway server runs: (process, pids)."""
     pytest_run = subprocess.Popen(
@@ -112,13 +125,8 @@ def start_baked_pytest(project, tmp):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    for _ in range(1200):  # a wait, not a timed assertion: up to 4 minutes on a busy machine
-        if servers := postmasters_under(tmp):
-            return pytest_run, servers
-        assert pytest_run.poll() is None, pytest_run.stdout.read()
-        time.sleep(0.2)
-    pytest_run.kill()
-    raise AssertionError("the throwaway server never started")
+    servers = wait_for(lambda: postmasters_under(tmp), pytest_run, "the throwaway server")
+    return pytest_run, servers
 
 
 def test_ctrl_c_stops_the_throwaway_server(short_tmp):
@@ -143,3 +151,44 @@ def test_control_a_killed_run_leaves_its_server_behind(short_tmp):
     pytest_run.communicate(timeout=120)
 
     assert postmasters_under(short_tmp) == servers
+
+
+def serves(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as page:
+            return page.status == 200
+    except OSError:
+        return False
+
+
+def test_runserver_reloads_onto_the_same_server(short_tmp):
+    project = bake(short_tmp / "bake")
+    env = user_env(short_tmp)
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = short_tmp / "runserver.log"
+    with log.open("w") as output:
+        # Its own session, so that the reloader and its child are ended together.
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(lambda: serves(port), server, "the site")
+        [postgres] = postmasters_under(project / ".postgres")
+
+        (project / "config" / "urls.py").touch()
+        wait_for(lambda: "changed, reloading" in log.read_text(), server, "the reload")
+        wait_for(lambda: serves(port), server, "the site after the reload")
+
+        assert postmasters_under(project / ".postgres") == [postgres]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+        run([sys.executable, "manage.py", "postgres", "stop"], project, env)
+    assert postmasters_under(short_tmp) == []

@@ -9,9 +9,11 @@ import psutil
 import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from config import database
 from config.database import embedded
+from config.database.base import DatabaseWrapper
 from config.database.management.commands import postgres
 
 
@@ -130,3 +132,23 @@ def test_the_postgres_command_reports_starts_and_stops(data_dir, monkeypatch, ca
     assert out.startswith("stopped\n")
     assert f"stopped, data in {data_dir}" in out
     assert is_gone(pid)
+
+
+def test_a_data_folder_too_deep_for_a_socket_path_still_connects(tmp_path_factory):
+    # A unix socket path has at most 107 bytes; the package then puts the socket
+    # in a runtime folder of its own, and the backend connects there.
+    deep = tmp_path_factory.mktemp("pg") / ("d" * 60) / ("e" * 60)
+    deep.parent.mkdir()
+    try:
+        socket_dir = embedded.start(deep)
+        settings = {**connection.settings_dict, "HOST": str(deep), "NAME": database.DATABASE_NAME}
+        wrapper = DatabaseWrapper(settings, alias="deep")
+        # The backend's own connection parameters (a raw connection: no test database needed).
+        with wrapper.get_new_connection(wrapper.get_connection_params()) as raw:
+            data_directory = raw.execute("SELECT current_setting('data_directory')").fetchone()[0]
+
+        assert len(str(deep / ".s.PGSQL.5432")) > 107
+        assert socket_dir != deep
+        assert data_directory == str(deep)
+    finally:
+        embedded.stop(deep)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -191,4 +192,62 @@ def test_runserver_reloads_onto_the_same_server(short_tmp):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         run([sys.executable, "manage.py", "postgres", "stop"], project, env)
+    assert postmasters_under(short_tmp) == []
+
+
+AS_USER = """
+import sys
+from pathlib import Path
+
+import psutil
+import psycopg
+
+sys.path.insert(0, sys.argv[1])
+from config.database import embedded
+
+data_dir = Path(sys.argv[2])
+socket_dir = embedded.start(data_dir)
+with psycopg.connect(dbname="postgres", user="postgres", host=str(socket_dir)) as conn:
+    conn.execute("SELECT 1")
+pid = embedded.running_pid(data_dir)
+print(psutil.Process(pid).username(), embedded.stop(data_dir), embedded.running_pid(data_dir))
+"""
+
+
+def test_an_ordinary_user_runs_the_server_as_itself(short_tmp):
+    """As root the package runs PostgreSQL as a user of its own; an ordinary user runs it as itself.
+
+    Run as root, this test becomes the ordinary user `nobody`, with a virtualenv
+    it can read (the template's may live in root's home).
+    """
+    project = bake(short_tmp / "bake")
+    data_dir = short_tmp / "data"
+    data_dir.mkdir()
+    if os.geteuid() == 0:
+        user, as_user = "nobody", ["runuser", "-u", "nobody", "--"]
+        for folder in (short_tmp.parent, short_tmp):  # let nobody in (adds rights, takes none)
+            folder.chmod(folder.stat().st_mode | 0o055)
+        shutil.chown(data_dir, user)
+        python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
+        assert python, "a system python3 that nobody may run"
+        venv = short_tmp / "venv"
+        requirements = tomllib.loads((project / "pyproject.toml").read_text())
+        packages = [
+            *requirements["project"]["dependencies"],
+            *requirements["dependency-groups"]["dev"],
+        ]
+        run(["uv", "venv", "-q", "-p", python, str(venv)], short_tmp, os.environ)
+        run(["uv", "pip", "install", "-q", "-p", str(venv), *packages], short_tmp, os.environ)
+        python = str(venv / "bin" / "python")
+    else:
+        user, as_user, python = psutil.Process().username(), [], sys.executable
+
+    result = run(
+        [*as_user, python, "-c", AS_USER, str(project), str(data_dir)],
+        short_tmp,
+        user_env(short_tmp, HOME=str(short_tmp)),
+    )
+
+    assert result.stdout.split() == [user, "True", "None"]
+    assert data_dir.owner() == user
     assert postmasters_under(short_tmp) == []

@@ -5,8 +5,6 @@ import secrets
 import tempfile
 from pathlib import Path
 
-PROJECT_SLUG = {{ cookiecutter.project_slug | quoted }}
-
 # Worded for itself, not copied from .env.example; a fresh secret on every bake.
 DOTENV = """\
 # This checkout's own settings (git ignores this file); .env.example explains
@@ -14,7 +12,7 @@ DOTENV = """\
 DJANGO_SECRET_KEY={secret}
 DJANGO_DEBUG=true
 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
-DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/{project_slug}
+# No DATABASE_URL: the project runs its own embedded PostgreSQL (data in .postgres/).
 """
 
 
@@ -37,12 +35,11 @@ def write_private(path, text):
 def main():
     project_dir = Path.cwd()
     secret = secrets.token_urlsafe(50)
-    write_private(project_dir / ".env", DOTENV.format(secret=secret, project_slug=PROJECT_SLUG))
+    write_private(project_dir / ".env", DOTENV.format(secret=secret))
     print(
         f"\nCreated {project_dir}\n\n"
         "Next steps:\n"
         f"  cd {project_dir}\n"
-        "  docker compose up -d   # or point DATABASE_URL in .env at your own PostgreSQL\n"
         "  uv sync && uv run python manage.py migrate && uv run python manage.py runserver\n"
         "  uv run pytest\n"
     )

@@ -16,42 +16,35 @@ import uuid
 from pathlib import Path
 
 import psycopg
+from database_server import database_url, server_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
-def database_url(name):
-    base, _, _ = SERVER_URL.rpartition("/")
-    return f"{base}/{name}"
+def bake(output_dir, *context):
+    """Bake the template into `output_dir` with the defaults and `context` ("key=value").
+
+    The CLI in a subprocess, so the hooks' output does not mix with the tables.
+    Returns the project folder.
+    """
+    cookiecutter = [sys.executable, "-m", "cookiecutter", str(TEMPLATE_DIR), "--no-input"]
+    subprocess.run(
+        [*cookiecutter, "-o", str(output_dir), *context], check=True, capture_output=True
+    )
+    return Path(output_dir) / "service_desk"
 
 
 class BakedProject:
     """A freshly baked project with its own migrated database; drop it with close()."""
 
     def __init__(self, output_dir, **answers):
-        # The CLI in a subprocess, so the hooks' output does not mix with the tables;
-        # the widest ticket range, so no scenario runs out of numbers. `answers`
+        # The widest ticket range, so no scenario runs out of numbers. `answers`
         # choose another numbering (numbering="gapless", ticket_scope="yearly").
         answers = {"ticket_max": "9223372036854775807", **answers}
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cookiecutter",
-                str(TEMPLATE_DIR),
-                "--no-input",
-                "-o",
-                str(output_dir),
-                *(f"{name}={value}" for name, value in answers.items()),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        self.path = Path(output_dir) / "service_desk"
-        self.url = database_url(f"bench_{uuid.uuid4().hex[:12]}")
-        self.database = self.url.rpartition("/")[2]
-        with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        self.path = bake(output_dir, *(f"{name}={value}" for name, value in answers.items()))
+        self.database = f"bench_{uuid.uuid4().hex[:12]}"
+        self.url = database_url(self.database)
+        with psycopg.connect(server_url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}"')
         env = {**os.environ, "DATABASE_URL": self.url}
         env.pop("VIRTUAL_ENV", None)
@@ -63,7 +56,7 @@ class BakedProject:
         )
 
     def close(self):
-        with psycopg.connect(SERVER_URL, autocommit=True) as conn:
+        with psycopg.connect(server_url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
 
     def execute(self, sql, params=None):

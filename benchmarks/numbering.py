@@ -5,6 +5,8 @@ per call to issue_one(). Only `SequenceDefault` is what the project ships; the
 others are the approaches it replaces or is compared with.
 """
 
+import os
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
@@ -137,16 +139,10 @@ class RawSql(Strategy):
 
     def prepare(self):
         import psycopg
-        from django.conf import settings
 
-        db = settings.DATABASES["default"]
-        self.conn = psycopg.connect(
-            dbname=db["NAME"],
-            user=db["USER"],
-            password=db["PASSWORD"] or None,
-            host=db["HOST"] or None,
-            port=db["PORT"] or None,
-        )
+        # The URL Django was configured from (harness.setup_django), so the same server
+        # and database, whether it names a host or, as a query, a socket folder.
+        self.conn = psycopg.connect(os.environ["DATABASE_URL"])
 
     def issue_one(self):
         with self.conn.transaction():

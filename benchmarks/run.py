@@ -4,8 +4,9 @@
     uv run python benchmarks/run.py --quick    # smoke run, under a minute
 
 Bakes the template into a temporary folder, migrates a throwaway database on
-the server in DATABASE_URL, prints one table per scenario and writes the same
-results as JSON. Targets are reported, never asserted on timing.
+the server in DATABASE_URL (else on an embedded one, database_server.py),
+prints one table per scenario and writes the same results as JSON. Targets are
+reported, never asserted on timing.
 """
 
 import argparse

@@ -36,7 +36,7 @@ DOTENV = """\
 DJANGO_SECRET_KEY={secret}
 DJANGO_DEBUG=true
 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
-DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/{project_slug}
+# No DATABASE_URL: the project runs its own embedded PostgreSQL (data in .postgres/).
 """
 
 
@@ -67,12 +67,11 @@ def main():
     project_dir = Path.cwd()
     remove_other_numberings_files(project_dir / PROJECT_SLUG / "records")
     secret = secrets.token_urlsafe(50)
-    write_private(project_dir / ".env", DOTENV.format(secret=secret, project_slug=PROJECT_SLUG))
+    write_private(project_dir / ".env", DOTENV.format(secret=secret))
     print(
         f"\nCreated {project_dir}\n\n"
         "Next steps:\n"
         f"  cd {project_dir}\n"
-        "  docker compose up -d   # or point DATABASE_URL in .env at your own PostgreSQL\n"
         "  uv sync && uv run python manage.py migrate && uv run python manage.py runserver\n"
         "  uv run pytest\n"
     )

@@ -1,12 +1,14 @@
 """Shared helpers for the template's own tests: baking, running, databases.
 
 Every bake goes into its own temporary folder and gets its own database names
-on the server in DATABASE_URL, so test runs never collide and never depend on
-leftovers.
+on one server, so test runs never collide and never depend on leftovers. The
+server is the one in DATABASE_URL, or else one throwaway embedded PostgreSQL for
+the whole session (benchmarks/database_server.py).
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,16 +18,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from cookiecutter.main import cookiecutter
+from database_server import database_url, server_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+SERVER_URL = server_url()
 OPTIONS = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
-
-
-def database_url(name):
-    """SERVER_URL with its database name replaced by `name`."""
-    base, _, _ = SERVER_URL.rpartition("/")
-    return f"{base}/{name}"
 
 
 def admin_execute(sql):
@@ -90,18 +87,24 @@ class BakedProject:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def temporary_files_under_pytest(tmp_path_factory):
-    """Keep stray temporary files inside pytest's own folder, which pytest prunes.
+def session_environment():
+    """What every subprocess of the session inherits: the server, and a temporary folder.
 
-    Cookiecutter writes each rendered hook to a temporary file that it never
-    deletes; without this, every test run would leave dozens in /tmp.
+    DATABASE_URL, so that subprocesses (the benchmark) use the session's server.
+    TMPDIR, a folder of our own deleted at the end: cookiecutter writes each
+    rendered hook to a temporary file that it never deletes, and the baked
+    suites' throwaway servers go there too. It is not under pytest's folder,
+    whose rights every new pytest session resets to its owner alone, which a
+    server run as another user (as root, the embedded one is) cannot survive.
     """
-    folder = str(tmp_path_factory.mktemp("tmp"))
+    folder = tempfile.mkdtemp(prefix="template-tests-")
     patch = pytest.MonkeyPatch()
+    patch.setenv("DATABASE_URL", SERVER_URL)
     patch.setattr(tempfile, "tempdir", folder)
-    patch.setenv("TMPDIR", folder)  # for the cookiecutter and pytest subprocesses
+    patch.setenv("TMPDIR", folder)
     yield
     patch.undo()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

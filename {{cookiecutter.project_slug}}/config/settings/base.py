@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from config import database
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "config.database",  # manage.py postgres status|start|stop
     "{{ cookiecutter.project_slug }}.records",
     "{{ cookiecutter.project_slug }}.scheduling",
 ]
@@ -58,13 +61,9 @@ TEMPLATES = [
 ]
 
 # PostgreSQL only: the sequences and deferrable constraints this project relies
-# on do not exist in SQLite. The default matches compose.yaml.
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL",
-        default="postgres://postgres:postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}",
-    ),
-}
+# on do not exist in SQLite. DATABASE_URL if set, else the embedded server in
+# .postgres/ (config/database/).
+DATABASES = {"default": database.from_env(env)}
 # Server-side parameter binding: psycopg sends values apart from the SQL text
 # and, after a few runs, prepares a statement once per connection, so PostgreSQL
 # stops re-parsing the same INSERTs; measured, it made saving a record with its

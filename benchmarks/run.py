@@ -119,10 +119,22 @@ def reset_numbering(project):
 
 
 def committed_numbers(project):
-    count, low, high = project.execute(
-        "SELECT count(*), min(number), max(number) FROM records_ticket"
+    """(committed tickets, numbers missing between each scope's lowest and highest)."""
+    scope = (
+        "year"
+        if project.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'records_ticket' AND column_name = 'year'"
+        )
+        else "()"
+    )
+    count, gaps = project.execute(
+        "SELECT coalesce(sum(n), 0)::bigint, coalesce(sum(high - low + 1 - n), 0)::bigint FROM ("
+        "  SELECT count(*) AS n, min(number) AS low, max(number) AS high"
+        f"  FROM records_ticket GROUP BY {scope}"
+        ") AS per_scope"
     )[0]
-    return count, (high - low + 1 - count) if count else 0
+    return count, gaps
 
 
 def numbering_scenario(project, seconds, workers):
@@ -271,25 +283,6 @@ CHOICES = [
 ]
 
 
-def scoped_numbers(project):
-    """(committed tickets, numbers missing between each scope's lowest and highest)."""
-    scope = (
-        "year"
-        if project.execute(
-            "SELECT 1 FROM information_schema.columns "
-            "WHERE table_name = 'records_ticket' AND column_name = 'year'"
-        )
-        else "()"
-    )
-    count, gaps = project.execute(
-        "SELECT coalesce(sum(n), 0)::bigint, coalesce(sum(high - low + 1 - n), 0)::bigint FROM ("
-        "  SELECT count(*) AS n, min(number) AS low, max(number) AS high"
-        f"  FROM records_ticket GROUP BY {scope}"
-        ") AS per_scope"
-    )[0]
-    return count, gaps
-
-
 def choices_scenario(workdir, seconds, workers):
     """Each choice in its own bake and database, with its own pool of workers.
 
@@ -305,20 +298,8 @@ def choices_scenario(workdir, seconds, workers):
                 outcomes = pool.run(strategy, seconds)
             finally:
                 pool.close()
-            latencies = sorted(x for o in outcomes for x in o["latencies"])
-            count, gaps = scoped_numbers(project)
             rows.append(
-                {
-                    "label": label,
-                    "strategy": strategy,
-                    "answers": answers,
-                    "committed": count,
-                    "per_second": count / seconds,
-                    "p50_ms": percentile(latencies, 0.50) * 1000,
-                    "p99_ms": percentile(latencies, 0.99) * 1000,
-                    "errors": sum(o["errors"] for o in outcomes),
-                    "gaps": gaps,
-                }
+                {**summarise(label, strategy, outcomes, seconds, project), "answers": answers}
             )
         finally:
             project.close()

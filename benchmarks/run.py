@@ -263,11 +263,13 @@ def pgbench_row(project, seconds, workers):
 
 # --- 5: the other numbering choices, each in a project baked with it -------------------
 
-# (label, generator answers, strategy in numbering.py). The first row of the
-# numbering table is the default bake's; these run Record.objects.create() in
-# projects baked with the other choices, and the last two make the contention
-# row: the same gapless yearly writes, all in one year, then spread over eight.
+# (label, generator answers, strategy in numbering.py). Each runs
+# Record.objects.create() in a project baked with those answers, one after the
+# other, so the rows compare with each other (the default is baked again for
+# that); the last two make the contention row: the same gapless yearly writes,
+# all in one year, then spread over eight.
 CHOICES = [
+    ("sequence, global (the default, baked again)", {}, "ChosenNumbering"),
     ("sequence, yearly", {"ticket_scope": "yearly"}, "ChosenNumbering"),
     ("gapless, global", {"numbering": "gapless"}, "ChosenNumbering"),
     (

@@ -34,6 +34,7 @@ def test_quick_benchmark_runs_and_reports_every_scenario(tmp_path):
     assert results["backfill"]["rows"] == 100_000
     choices = results["choices"]
     assert [row["answers"] for row in choices] == [
+        {},
         {"ticket_scope": "yearly"},
         {"numbering": "gapless"},
         {"numbering": "gapless", "ticket_scope": "yearly"},

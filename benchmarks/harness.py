@@ -19,6 +19,8 @@ import psycopg
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+# "on" or "off": server-side parameter binding for the baked project (unset: its own setting).
+BINDING_VARIABLE = "BENCHMARK_SERVER_SIDE_BINDING"
 
 
 def database_url(name):
@@ -85,6 +87,12 @@ def setup_django(project_path, url):
     import django
 
     django.setup()
+    # run.py --binding on/off: override the project's choice before anything connects.
+    # Worker processes inherit the variable, so every connection is made the same way.
+    if binding := os.environ.get(BINDING_VARIABLE):
+        from django.conf import settings
+
+        settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] = binding == "on"
 
 
 class WorkerPool:

@@ -1,21 +1,20 @@
 """Settings shared by every environment.
 
-Configuration comes from environment variables, read through django-environ.
-A `.env` file next to manage.py is read too, but a variable that is really set
-in the environment always wins over the file (read_env never overwrites).
+Configuration comes from environment variables only (see environment.py for
+how they are read). Local and test settings load the developer's `.env` into
+the environment before importing this module (dotenv.py); production never
+does.
 """
 
 from pathlib import Path
 
-import environ
+from .environment import comma_list, env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
-
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+# Off unless a settings module turns it on: local.py does, production.py never.
+DEBUG = False
+ALLOWED_HOSTS = comma_list("DJANGO_ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,6 +85,12 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Django's error reports (the debug 500 page, error e-mails) hide settings and
+# request values whose names look secret; this filter also hides passwords in
+# URLs such as DATABASE_URL.
+# https://docs.djangoproject.com/en/5.2/howto/error-reporting/#custom-error-reports
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretHidingFilter"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -64,14 +64,22 @@ DATABASES = {
         default="postgres://postgres:postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}",
     ),
 }
-# Server-side parameter binding: psycopg sends values apart from the SQL text
-# and, after a few runs, prepares a statement once per connection, so PostgreSQL
-# stops re-parsing the same INSERTs; measured, it made saving a record with its
-# ticket about a third cheaper in Python and on the server. DDL takes no bound
-# parameters: write values into DDL through the schema editor, which quotes them.
-# Behind PgBouncer in transaction mode, use PgBouncer 1.21+ (prepared statements).
+# Parameters are bound on the client (Django's default, kept on purpose):
+# psycopg's ClientCursor writes each value into the SQL text, so PostgreSQL
+# parses every number itself and refuses one outside its column's range
+# ("integer out of range"), whatever the column: smallint, integer or bigint.
+# With server_side_binding=True, Django 5.2 sends integers typed as int2/int4/
+# int8 in binary, and psycopg's C dumpers for int2 and int4 truncate instead of
+# raising: level=2**31 + 5 was stored as -2147483643.
+# Server-side binding would not prepare statements either: Django 5.2 leaves
+# psycopg's prepare_threshold at None unless OPTIONS sets it, so PostgreSQL
+# parses and plans every statement again. Preparing needs
+# OPTIONS["prepare_threshold"] and, behind PgBouncer in transaction mode,
+# PgBouncer 1.21+ with max_prepared_statements above 0.
+# Measured both ways: docs/benchmarks.md of the template, "Parameter binding".
 # https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
-DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+# https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
+DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

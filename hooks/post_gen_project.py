@@ -1,20 +1,43 @@
 """Write the baked project's private .env and say what to do next. No network."""
 
+import os
 import secrets
+import tempfile
 from pathlib import Path
 
+PROJECT_SLUG = {{ cookiecutter.project_slug | quoted }}
 
-def write_dotenv(project_dir):
-    # A fresh secret on every bake; .env is git-ignored, .env.example is not.
-    example = (project_dir / ".env.example").read_text()
-    secret = secrets.token_urlsafe(50)
-    dotenv = example.replace("DJANGO_SECRET_KEY=change-me", f"DJANGO_SECRET_KEY={secret}")
-    (project_dir / ".env").write_text(dotenv)
+# Worded for itself, not copied from .env.example; a fresh secret on every bake.
+DOTENV = """\
+# This checkout's own settings (git ignores this file); .env.example explains
+# each one. A variable set in the real environment wins over this file.
+DJANGO_SECRET_KEY={secret}
+DJANGO_DEBUG=true
+DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
+DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/{project_slug}
+"""
+
+
+def write_private(path, text):
+    """Write `path` readable by its owner only, all at once or not at all.
+
+    mkstemp creates the file 0600 whatever the umask, so the secret is never
+    readable by others, not even briefly; the rename swaps the whole file in.
+    """
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def main():
     project_dir = Path.cwd()
-    write_dotenv(project_dir)
+    secret = secrets.token_urlsafe(50)
+    write_private(project_dir / ".env", DOTENV.format(secret=secret, project_slug=PROJECT_SLUG))
     print(
         f"\nCreated {project_dir}\n\n"
         "Next steps:\n"

@@ -15,29 +15,19 @@ https://www.postgresql.org/docs/current/sql-createsequence.html
 https://www.postgresql.org/docs/current/functions-sequence.html
 """
 
-import re
-
 from django.db import NotSupportedError, models
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.models.fields import AutoFieldMixin
 
+from .names import check_identifier
+
 # The largest PostgreSQL bigint, and so the largest value a sequence can reach.
 BIGINT_MAX = 9_223_372_036_854_775_807
-
-# Plain lowercase identifiers read the same quoted or not, so the name written
-# in nextval('...') is exactly the name in the catalog (pg_sequences). 63 bytes
-# is PostgreSQL's identifier limit; it silently truncates longer names.
-SEQUENCE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def check_sequence_name(name):
     """Return `name` if it is a usable sequence name, else raise ValueError naming it."""
-    if not isinstance(name, str) or not SEQUENCE_NAME.fullmatch(name):
-        raise ValueError(
-            "A sequence name must be a lowercase identifier (a-z, 0-9 and _, not starting "
-            f"with a digit) of at most 63 characters, got {name!r}."
-        )
-    return name
+    return check_identifier(name, "sequence")
 
 
 class NextVal(models.Func):

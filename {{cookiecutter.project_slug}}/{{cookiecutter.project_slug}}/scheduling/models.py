@@ -1,20 +1,26 @@
 """Teams, the parts of a day, and each team's ordered slots.
 
-A slot's level is its place in the team's order (1 comes first). Two rules keep
-levels unique, and PostgreSQL checks both at COMMIT, not row by row, so a whole
-range of levels can move in one UPDATE (SlotQuerySet.shift). docs/constraints.md
-explains why and what it costs.
+A slot's level is its place in the team's order; levels start at 1. Two rules
+keep levels unique. Both are DEFERRABLE, so PostgreSQL never checks them row by
+row: a check at the end of the statement is what lets a whole range of levels
+move in one UPDATE (SlotQuerySet.shift). Both are also INITIALLY DEFERRED,
+checked at COMMIT, so that two slots can swap levels in two UPDATEs.
+docs/constraints.md explains why and what it costs.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
-from django.db import models
+from django.core.validators import MinValueValidator
+from django.db import IntegrityError, models
 from django.db.models import Deferrable, F, Q
 
-# The names of Slot's two level rules, as PostgreSQL knows them. Tests look
-# them up in pg_constraint by these names.
+# The names of Slot's level rules, as PostgreSQL knows them. Tests look them
+# up in pg_constraint by these names.
 LEVEL_UNIQUE_PER_DAY_PART = "scheduling_slot_level_unique_per_day_part"
 LEVEL_UNIQUE_WITHOUT_DAY_PART = "scheduling_slot_level_unique_without_day_part"
+# Levels start at 1; a CHECK constraint refuses anything lower.
+FIRST_LEVEL = 1
+LEVEL_AT_LEAST_FIRST = f"scheduling_slot_level_at_least_{FIRST_LEVEL}"
 
 
 class Team(models.Model):
@@ -51,12 +57,24 @@ class SlotQuerySet(models.QuerySet):
         because the level constraints are DEFERRABLE: with Django's default
         (NOT DEFERRABLE) PostgreSQL checks each row as it changes, and moving
         level 3 to 4 collides with the old level 4 before that row has moved.
+        A shift that would take any selected slot below level 1 raises ValueError,
+        and no slot moves.
         """
         if isinstance(by, bool) or not isinstance(by, int):
             raise TypeError(f"shift(by): by must be a whole number (int), got {by!r}.")
         if by == 0:
             raise ValueError("shift(by): by must not be 0; give how many levels to move.")
-        return self.update(level=F("level") + by)
+        try:
+            return self.update(level=F("level") + by)
+        except IntegrityError as error:
+            # The CHECK on the lowest level is never deferred: PostgreSQL refuses the
+            # UPDATE as a whole as soon as one row would go below it.
+            if error.__cause__.diag.constraint_name != LEVEL_AT_LEAST_FIRST:
+                raise
+            raise ValueError(
+                f"shift({by}) would move a slot below level {FIRST_LEVEL}, where levels "
+                "start; no slot was moved."
+            ) from error
 
 
 class Slot(models.Model):
@@ -73,13 +91,24 @@ class Slot(models.Model):
         related_name="slots",
         help_text="Leave empty for a slot that covers the whole day.",
     )
-    level = models.IntegerField(help_text="Place in the team's order; 1 comes first.")
+    level = models.IntegerField(
+        validators=[MinValueValidator(FIRST_LEVEL)],
+        help_text=f"Place in the team's order; {FIRST_LEVEL} comes first.",
+    )
     label = models.CharField(max_length=100, blank=True)
 
     objects = SlotQuerySet.as_manager()
 
     class Meta:
         constraints = (
+            # The form reports a level below 1 through the validator on the field;
+            # this is the same rule for everything else that writes slots. A CHECK
+            # cannot be deferred: PostgreSQL checks it on each row as it is written.
+            models.CheckConstraint(
+                condition=Q(level__gte=FIRST_LEVEL),
+                name=LEVEL_AT_LEAST_FIRST,
+                violation_error_message=f"Levels start at {FIRST_LEVEL}.",
+            ),
             # DEFERRABLE INITIALLY DEFERRED: checked once, at COMMIT.
             # https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-PARMS-DEFERRABLE
             models.UniqueConstraint(

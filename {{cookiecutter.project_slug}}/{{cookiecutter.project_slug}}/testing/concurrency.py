@@ -8,6 +8,12 @@ each session's rows from the others.
 
 TIMEOUT bounds every wait so that a hang fails the test instead of stalling
 the suite; it is never a speed target.
+
+Background reads its connection's pg_backend_pid() so that wait_until_blocked()
+can ask PostgreSQL which server process waits for which. Run these tests against
+PostgreSQL directly, not through a PgBouncer in transaction pooling mode: it
+hands each transaction whichever server connection is free, so the process a
+thread read its id from is not the one that later holds or waits for its locks.
 """
 
 import threading

@@ -9,6 +9,7 @@ from django.db.models.fields import NOT_PROVIDED
 
 from ...testing.sequences import fetch_one, sequence_catalog
 from ..sequences import BIGINT_MAX, CreateSequence, NextVal
+from .operations import backwards, forwards
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +30,6 @@ INVOICE = CreateModel(
 def numbering(**changes):
     arguments = {"name": SEQUENCE, "model_name": "invoice", "field_name": "number", "maxvalue": 5}
     return CreateSequence(**{**arguments, **changes})
-
-
-def forwards(operation, state):
-    """Apply one operation to the database, as migrate does; return the state after it."""
-    after = state.clone()
-    operation.state_forwards(APP, after)
-    with connection.schema_editor() as editor:
-        operation.database_forwards(APP, editor, state, after)
-    return after
-
-
-def backwards(operation, before, after):
-    with connection.schema_editor() as editor:
-        operation.database_backwards(APP, editor, after, before)
 
 
 def insert_invoice(number=None):
@@ -67,11 +54,11 @@ def number_default():
 @pytest.fixture
 def invoices():
     """An empty invoice table without a sequence; the migration state that has it."""
-    return forwards(INVOICE, ProjectState())
+    return forwards(APP, INVOICE, ProjectState())
 
 
 def test_an_empty_table_is_numbered_from_one(invoices):
-    forwards(numbering(), invoices)
+    forwards(APP, numbering(), invoices)
 
     assert [insert_invoice(), insert_invoice()] == [1, 2]
     catalog = sequence_catalog(SEQUENCE)
@@ -87,14 +74,14 @@ def test_numbering_continues_after_the_highest_existing_number(invoices):
     insert_invoice(3)
     insert_invoice(7)
 
-    forwards(numbering(maxvalue=100), invoices)
+    forwards(APP, numbering(maxvalue=100), invoices)
 
     assert insert_invoice() == 8
 
 
 def test_numbers_stop_at_maxvalue(invoices):
     insert_invoice(4)
-    forwards(numbering(maxvalue=5), invoices)
+    forwards(APP, numbering(maxvalue=5), invoices)
 
     assert insert_invoice() == 5
     with pytest.raises(DataError, match="reached maximum value"), transaction.atomic():
@@ -102,7 +89,7 @@ def test_numbers_stop_at_maxvalue(invoices):
 
 
 def test_a_range_of_one_number_works(invoices):
-    forwards(numbering(maxvalue=1), invoices)
+    forwards(APP, numbering(maxvalue=1), invoices)
 
     assert insert_invoice() == 1
     with pytest.raises(DataError, match="reached maximum value"), transaction.atomic():
@@ -113,17 +100,17 @@ def test_existing_numbers_above_maxvalue_are_refused_naming_the_value(invoices):
     insert_invoice(9)
 
     with pytest.raises(DataError, match="value 9 is out of bounds"):
-        forwards(numbering(maxvalue=5), invoices)
+        forwards(APP, numbering(maxvalue=5), invoices)
 
     assert sequence_catalog(SEQUENCE) is None
 
 
 def test_backwards_drops_the_default_and_the_sequence_and_keeps_the_rows(invoices):
     operation = numbering()
-    after = forwards(operation, invoices)
+    after = forwards(APP, operation, invoices)
     insert_invoice()
 
-    backwards(operation, invoices, after)
+    backwards(APP, operation, invoices, after)
 
     assert sequence_catalog(SEQUENCE) is None
     assert number_default() is None
@@ -179,7 +166,7 @@ def test_maxvalue_must_fit_the_column(invoices):
     with pytest.raises(
         ValueError, match="does not fit the column, whose highest value is 2147483647"
     ):
-        forwards(too_big, invoices)
+        forwards(APP, too_big, invoices)
 
 
 def test_describe_deconstruct_and_migration_name():

@@ -3,12 +3,22 @@
 import argparse
 
 
-def positive_int(text):
-    """argparse type for sizes: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
+def whole_number(maximum):
+    """argparse type for sizes: a whole number from 1 to `maximum`.
+
+    argparse names the option in its error ("argument --batch-size: ...");
+    the message names the value and the range.
+    """
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= maximum:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number from 1 to {maximum}, got {text!r}"
+            )
+        return value
+
+    return parse

@@ -27,7 +27,7 @@ def test_list_shows_ticket_numbers(admin_client):
     response = admin_client.get(CHANGELIST)
 
     assert response.status_code == 200
-    assert f'<td class="field-ticket_number">{record.ticket.number}</td>' in response.text
+    assert f'<td class="field-ticket_number">#{record.ticket.number}</td>' in response.text
     assert '<td class="field-ticket_number">-</td>' in response.text  # no ticket yet
 
 
@@ -44,12 +44,39 @@ def test_list_reads_the_tickets_in_the_same_query_however_many_rows(admin_client
     assert queries_for_the_list() == few
 
 
-def test_search_by_ticket_number(admin_client):
+@pytest.mark.parametrize("typed", ["{}", "#{}", " #{} "], ids=["bare", "as shown", "spaced"])
+def test_search_by_ticket_number(admin_client, typed):
     wanted, _ = RecordFactory.create_batch(2, title="Same title")
 
-    response = admin_client.get(CHANGELIST, {"q": str(wanted.ticket.number)})
+    response = admin_client.get(CHANGELIST, {"q": typed.format(wanted.ticket.number)})
 
     assert [record.pk for record in response.context["cl"].result_list] == [wanted.pk]
+
+
+def test_a_number_finds_its_ticket_and_the_titles_that_contain_it(admin_client):
+    ticket = RecordFactory(title="Badge reader").ticket
+    RecordFactory(title=f"Room {ticket.number}0 is cold")
+    RecordFactory(title="Something else")
+
+    response = admin_client.get(CHANGELIST, {"q": str(ticket.number)})
+
+    assert listed_titles(response) == sorted(["Badge reader", f"Room {ticket.number}0 is cold"])
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["#9223372036854775808", "#99999999999999999999", "9" * 5000, "#", "#-3", "#1 2"],
+    ids=["bigint+1", "20 digits", "5000 digits", "#", "negative", "two words"],
+)
+def test_search_for_what_cannot_be_a_ticket_number_finds_nothing_and_does_not_fail(
+    admin_client, typed
+):
+    RecordFactory(title="Printer")
+
+    response = admin_client.get(CHANGELIST, {"q": typed})
+
+    assert response.status_code == 200
+    assert listed_titles(response) == []
 
 
 def test_search_by_words_still_finds_titles(admin_client):
@@ -71,7 +98,20 @@ def test_ticket_is_shown_read_only_on_the_change_form(admin_client):
     form = response.context["adminform"].form
     assert "ticket_number" not in form.fields
     assert "ticket" not in form.fields
-    assert f'<div class="readonly">{record.ticket.number}</div>' in response.text
+    assert f'<div class="readonly">#{record.ticket.number}</div>' in response.text
+
+
+def test_a_missing_ticket_is_shown_as_the_admin_shows_empty_values(admin_client):
+    record = BulkLoadedRecordFactory()
+
+    change_form = admin_client.get(change_url(record))
+    add_form = admin_client.get(f"{CHANGELIST}add/")
+
+    for response in (change_form, add_form):
+        assert response.status_code == 200
+        empty = response.context["adminform"].model_admin.get_empty_value_display()
+        assert f'<div class="readonly">{empty}</div>' in response.text
+        assert "None" not in response.text
 
 
 def test_saving_the_form_keeps_the_ticket(admin_client):

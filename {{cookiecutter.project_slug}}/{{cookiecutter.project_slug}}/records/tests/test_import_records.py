@@ -6,7 +6,9 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
+from ..management.commands.import_records import MAX_BATCH_SIZE
 from ..models import Record, Ticket
+from .terminal import on_a_terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,7 @@ def test_description_column_is_optional_and_a_bom_is_ignored(csv_file):
     assert list(Record.objects.values_list("title", "description")) == [("Only a title", "")]
 
 
-def test_large_files_are_written_in_batches_with_progress(csv_file, django_assert_num_queries):
+def test_large_files_are_written_in_batches(csv_file, django_assert_num_queries):
     path = csv_file("title\n" + "".join(f"Record {n}\n" for n in range(1, 8)))
 
     # One INSERT per batch of 3 (3 + 3 + 1), inside one transaction.
@@ -63,11 +65,7 @@ def test_large_files_are_written_in_batches_with_progress(csv_file, django_asser
         out, _ = import_records(path, "--batch-size", "3")
 
     assert Record.objects.count() == 7
-    assert out.splitlines() == [
-        "Records written: 3 (to line 4)",
-        "Records written: 6 (to line 7)",
-        f"Records imported from {path}: 7",
-    ]
+    assert out.endswith(f"\nRecords imported from {path}: 7\n")
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(csv_file):
@@ -155,6 +153,139 @@ def test_a_file_that_is_not_utf8_is_refused_and_nothing_is_imported(csv_file):
     assert Record.objects.count() == 0
 
 
-def test_a_bad_batch_size_is_refused(csv_file):
-    with pytest.raises(CommandError, match="--batch-size: must be a whole number of at least 1"):
-        import_records(csv_file("title\nx\n"), "--batch-size", "0")
+@pytest.mark.parametrize("line", [2, 3, 50_000])
+def test_a_byte_that_is_not_utf8_is_reported_at_its_own_line(csv_file, line):
+    rows = [f"Record {n} caf\u00e9".encode() for n in range(2, line)]
+    path = csv_file(b"title\n" + b"".join(row + b"\n" for row in rows) + b"Caf\xe9\nLast\n")
+
+    with pytest.raises(CommandError) as raised:
+        import_records(path)
+
+    assert str(raised.value) == f"{path}, line {line}: not UTF-8 text (byte 0xE9)."
+    assert Record.objects.count() == 0
+
+
+def test_a_byte_that_is_not_utf8_inside_a_quoted_line_break_is_reported_at_its_line(csv_file):
+    path = csv_file(b'title,description\nGood,"first line\nsecond \xff line"\n')
+
+    with pytest.raises(CommandError, match=r"line 3: not UTF-8 text \(byte 0xFF\)"):
+        import_records(path)
+
+
+ON_THIS_LINE = "on this line"
+IN_THE_ROW = "in the row starting on this line"
+
+
+@pytest.mark.parametrize(
+    ("text", "first_line", "last_line", "where"),
+    [
+        # The case from the issue: the last line, with or without its line end.
+        ('First,\nok,"unterminated', 3, 3, ON_THIS_LINE),
+        ('First,\nok,"unterminated\n', 3, 3, ON_THIS_LINE),
+        # Further up (after an empty line) it swallows the rows below it.
+        ('First,\n\nok,"runs on\nSecond,\nThird,\n', 4, 6, IN_THE_ROW),
+    ],
+)
+def test_an_unclosed_quote_is_refused_with_its_line_even_when_skipping_bad_rows(
+    csv_file, text, first_line, last_line, where
+):
+    path = csv_file(f"title,description\n{text}")
+
+    with pytest.raises(CommandError) as raised:
+        import_records(path, "--skip-bad-rows")
+
+    assert str(raised.value) == (
+        f"{path}, line {first_line}: not valid CSV: a quoted value {where} is never closed "
+        f"(it runs to the end of the file, line {last_line}). Nothing was imported."
+    )
+    assert Record.objects.count() == 0
+
+
+def test_text_after_a_closing_quote_is_refused_with_its_line(csv_file):
+    path = csv_file('title\nFirst\n"quoted"trailing\n')
+
+    with pytest.raises(CommandError, match=r"line 3: not valid CSV \(',' expected after '\"'\)"):
+        import_records(path)
+
+    assert Record.objects.count() == 0
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_kind_of_line_end_is_read_and_quoted_line_breaks_are_kept(csv_file, newline):
+    path = csv_file(
+        newline.join(["title,description", "One,", 'Two,"a', 'b"', "Three,", ""]),
+    )
+
+    out, _ = import_records(path)
+
+    assert sorted(Record.objects.values_list("title", "description")) == [
+        ("One", ""),
+        ("Three", ""),
+        ("Two", f"a{newline}b"),
+    ]
+    assert out == f"Records imported from {path}: 3\n"
+
+
+@pytest.mark.parametrize("size", ["0", str(MAX_BATCH_SIZE + 1), "9" * 30])
+def test_a_bad_batch_size_is_refused_naming_the_option_and_the_value(csv_file, size):
+    expected = f"--batch-size: must be a whole number from 1 to {MAX_BATCH_SIZE}, got '{size}'"
+    with pytest.raises(CommandError, match=re.escape(expected)):
+        import_records(csv_file("title\nx\n"), "--batch-size", size)
+
+
+# Progress: plain lines when the output is not a terminal, a bar on one, nothing at verbosity 0.
+
+
+def test_off_a_terminal_progress_is_a_plain_line_per_tenth(csv_file):
+    # 100 rows of 10 bytes after a 6-byte header: row n ends at byte 6 + 10n.
+    path = csv_file("title\n" + "".join(f"Row {n:05}\n" for n in range(1, 101)))
+
+    out, _ = import_records(path, "--batch-size", "1")
+
+    lines = out.splitlines()
+    assert len(lines) == 10, out
+    for tenth, line in enumerate(lines[:-1], start=1):
+        assert re.fullmatch(
+            rf"Read from records\.csv: [\d.]+k? of 1\.01kB \({tenth}\d%\), "
+            r"[\d.]+[kM]?B/s, \d\d:\d\d left, records: \d+",
+            line,
+        ), line
+    assert lines[-1] == f"Records imported from {path}: 100"
+
+
+def test_verbosity_0_writes_nothing(csv_file):
+    path = csv_file("title\n" + "".join(f"Row {n}\n" for n in range(20)))
+
+    out, err = import_records(path, "--batch-size", "1", "--verbosity", "0")
+
+    assert (out, err) == ("", "")
+    assert Record.objects.count() == 20
+
+
+def test_on_a_terminal_a_bar_shows_done_of_total_and_the_rate(csv_file):
+    path = csv_file("title\n" + "".join(f"Row {n:05}\n" for n in range(1, 101)))
+
+    screen = on_a_terminal(
+        lambda terminal: call_command(
+            "import_records", str(path), "--batch-size", "10", stdout=terminal
+        )
+    )
+
+    final = r"records\.csv: 100%.*\| 1\.01k/1\.01k \[[\d:]+<[\d:]+, +[\d.]+[kM]?B/s, records: 100\]"
+    assert re.search(final, screen), screen
+    assert screen.rstrip().endswith(f"Records imported from {path}: 100")
+
+
+def test_on_a_terminal_bad_rows_are_written_on_lines_of_their_own(csv_file):
+    path = csv_file('title\nGood one\n""\nAlso good\n')
+
+    screen = on_a_terminal(
+        lambda terminal: call_command(
+            "import_records", str(path), "--skip-bad-rows", stdout=terminal, stderr=terminal
+        )
+    )
+
+    # The bar is taken down (a carriage return) before the line, and drawn again after it.
+    assert re.search(r"\rline 3: title: This field cannot be blank\.\n.*records\.csv: ", screen), (
+        screen
+    )

@@ -11,6 +11,8 @@ from ..models import TICKET_MAX, TICKET_SEQUENCE, Record
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TABLE_ONLY = "0001_initial"
+SEQUENCE_ONLY = "0002_ticket_number_sequence"
+TRIGGER = "records_ticket_immutable"
 
 
 def migrate_records(target=None):
@@ -65,3 +67,24 @@ def test_the_sequence_continues_after_existing_tickets_and_unapplying_removes_it
 
     assert sequence_catalog(TICKET_SEQUENCE)["max_value"] == TICKET_MAX
     assert number_default() == f"nextval('{TICKET_SEQUENCE}'::regclass)"
+
+
+def immutable_trigger():
+    """(trigger count, function count) for the trigger that keeps ticket numbers fixed."""
+    return fetch_one(
+        "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = %(name)s), "
+        "(SELECT count(*) FROM pg_proc WHERE proname = %(name)s)",
+        {"name": TRIGGER},
+    )
+
+
+def test_unapplying_the_immutable_numbers_migration_removes_its_trigger_and_function():
+    assert immutable_trigger() == (1, 1)
+    try:
+        migrate_records(SEQUENCE_ONLY)
+
+        assert immutable_trigger() == (0, 0)
+    finally:
+        migrate_records()
+
+    assert immutable_trigger() == (1, 1)

@@ -4,8 +4,10 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ..models import Record
-from .factories import RecordFactory
+from ...testing.concurrency import Background, HeldTransaction, wait_until_blocked
+from ...testing.sequences import next_value
+from ..models import TICKET_SEQUENCE, Record, Ticket
+from .factories import BulkLoadedRecordFactory, RecordFactory
 
 # transaction=True: each save runs in a real transaction of its own, so the
 # captured statements include its BEGIN and COMMIT.
@@ -16,6 +18,28 @@ def statements_of(action):
     with CaptureQueriesContext(connection) as captured:
         action()
     return [query["sql"] for query in captured.captured_queries]
+
+
+def verbs_of(action):
+    """The first word of each statement action() sends: BEGIN, UPDATE, WITH, COMMIT..."""
+    return [sql.split()[0] for sql in statements_of(action)]
+
+
+def renamed_and_saved(record):
+    record.title = "Renamed"
+    return verbs_of(record.save)
+
+
+# Every way of loading one record through Record.objects.
+LOADERS = {
+    "get": lambda pk: Record.objects.get(pk=pk),
+    "filter().first()": lambda pk: Record.objects.filter(pk=pk).first(),
+    "iterating a queryset": lambda pk: next(r for r in Record.objects.all() if r.pk == pk),
+    "iterator()": lambda pk: next(r for r in Record.objects.iterator() if r.pk == pk),
+    "only(title)": lambda pk: Record.objects.only("title").get(pk=pk),
+    "defer(description)": lambda pk: Record.objects.defer("description").get(pk=pk),
+    "in_bulk()": lambda pk: Record.objects.in_bulk([pk])[pk],
+}
 
 
 def test_a_new_record_and_its_ticket_cost_two_inserts_in_one_transaction():
@@ -51,3 +75,87 @@ def test_a_later_save_is_one_update():
     statements = statements_of(record.save)
 
     assert [sql.split(" ")[0] for sql in statements] == ["BEGIN", "UPDATE", "COMMIT"]
+
+
+@pytest.mark.parametrize("load", LOADERS.values(), ids=LOADERS.keys())
+def test_saving_a_loaded_record_with_a_ticket_is_one_update(load):
+    RecordFactory()  # another record, so iterating finds more than one
+    record = RecordFactory()
+    following = next_value(TICKET_SEQUENCE)
+
+    loaded = load(record.pk)
+
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "COMMIT"]
+    assert Record.objects.get(pk=record.pk).title == "Renamed"
+    assert next_value(TICKET_SEQUENCE) == following
+
+
+@pytest.mark.parametrize("load", LOADERS.values(), ids=LOADERS.keys())
+def test_saving_a_loaded_ticketless_record_issues_its_ticket_then_is_one_update(load):
+    record = BulkLoadedRecordFactory()
+    expected = next_value(TICKET_SEQUENCE)
+    loaded = load(record.pk)
+
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "WITH", "COMMIT"]
+    assert Record.objects.get(pk=record.pk).ticket.number == expected
+    assert verbs_of(lambda: loaded.ticket) == []  # kept in memory
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "COMMIT"]
+
+
+def test_a_ticket_issued_by_another_transaction_is_found_without_a_number_and_kept():
+    record = BulkLoadedRecordFactory()
+    loaded = Record.objects.get(pk=record.pk)  # loaded without a ticket
+    # Meanwhile another session saves the record, issuing its ticket, and commits.
+    Background(lambda: Record.objects.get(pk=record.pk).save()).result()
+    number = Record.objects.get(pk=record.pk).ticket.number
+    following = next_value(TICKET_SEQUENCE)
+
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "WITH", "COMMIT"]
+    assert next_value(TICKET_SEQUENCE) == following  # no number drawn
+    assert verbs_of(lambda: loaded.ticket.number) == []
+    assert loaded.ticket.number == number
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "COMMIT"]
+
+
+def test_a_ticket_being_issued_by_another_transaction_is_waited_for_then_read_when_asked():
+    record = BulkLoadedRecordFactory()
+
+    def load_and_save_twice():
+        loaded = Record.objects.get(pk=record.pk)  # loaded without a ticket
+        first = renamed_and_saved(loaded)  # waits for the other transaction's ticket
+        reading = verbs_of(lambda: loaded.ticket.number)
+        return first, reading, renamed_and_saved(loaded), loaded.ticket.number
+
+    def issue_elsewhere():
+        return Ticket.objects.issue_for(Record._base_manager.get(pk=record.pk))
+
+    with HeldTransaction(issue_elsewhere) as other:
+        saving = Background(load_and_save_twice)
+        wait_until_blocked(saving.pid, by=other.pid)
+        issued = other.commit()
+        first, reading, second, number = saving.result()
+
+    assert first == ["BEGIN", "UPDATE", "WITH", "COMMIT"]
+    assert reading == ["SELECT"]  # the other transaction's ticket, read once
+    assert second == ["BEGIN", "UPDATE", "COMMIT"]
+    assert number == issued.number
+
+
+def test_a_record_loaded_without_its_ticket_keeps_the_one_it_finds():
+    # Record._base_manager (used for ticket.record, refresh_from_db) does not join the ticket.
+    record = RecordFactory()
+    loaded = Record._base_manager.get(pk=record.pk)
+
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "WITH", "COMMIT"]
+    assert verbs_of(lambda: loaded.ticket.number) == []
+    assert loaded.ticket.number == record.ticket.number
+    assert renamed_and_saved(loaded) == ["BEGIN", "UPDATE", "COMMIT"]
+
+
+def test_a_record_reached_from_its_ticket_is_one_update():
+    ticket = RecordFactory().ticket
+    reloaded = type(ticket).objects.get(pk=ticket.pk)
+
+    record = reloaded.record
+
+    assert renamed_and_saved(record) == ["BEGIN", "UPDATE", "COMMIT"]

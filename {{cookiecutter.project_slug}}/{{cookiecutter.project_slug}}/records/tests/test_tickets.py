@@ -78,11 +78,49 @@ def test_first_save_of_a_loaded_record_fills_a_cached_empty_ticket():
 
 def test_issue_for_a_record_with_a_ticket_does_nothing_and_draws_no_number():
     record = RecordFactory()
+    number = record.ticket.number
     following = next_value(TICKET_SEQUENCE)
+    loaded = Record._base_manager.get(pk=record.pk)  # without its ticket
 
-    assert Ticket.objects.issue_for(record) is None
+    assert Ticket.objects.issue_for(loaded) is None
     assert next_value(TICKET_SEQUENCE) == following
     assert Ticket.objects.filter(record=record).count() == 1
+    assert loaded.ticket.number == number  # found, and kept on the record
+
+
+def test_records_are_loaded_with_their_ticket_or_its_absence():
+    with_ticket = RecordFactory()
+    without = BulkLoadedRecordFactory()
+
+    loaded = Record.objects.in_bulk([with_ticket.pk, without.pk])
+
+    reverse = Record.ticket.related
+    assert reverse.get_cached_value(loaded[with_ticket.pk]) == with_ticket.ticket
+    assert reverse.get_cached_value(loaded[without.pk]) is None
+
+
+def test_only_keeps_the_ticket_and_the_fields_asked_for():
+    record = RecordFactory()
+
+    loaded = Record.objects.only("title").get(pk=record.pk)
+
+    assert loaded.get_deferred_fields() == {"description", "created_at", "updated_at"}
+    assert Record.ticket.related.get_cached_value(loaded) == record.ticket
+
+
+def test_select_for_update_and_update_or_create_lock_the_record_row():
+    # The default manager's LEFT JOIN to the ticket would otherwise make
+    # PostgreSQL refuse FOR UPDATE ("nullable side of an outer join").
+    record = BulkLoadedRecordFactory(title="Locked")
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().get(pk=record.pk)
+        assert locked.title == "Locked"
+
+    updated, created = Record.objects.update_or_create(pk=record.pk, defaults={"title": "New"})
+
+    assert not created
+    assert Record.objects.get(pk=record.pk).title == "New"
+    assert updated.ticket.number == stored_number(record)  # its first save issued it
 
 
 def test_a_rolled_back_save_leaves_a_gap():

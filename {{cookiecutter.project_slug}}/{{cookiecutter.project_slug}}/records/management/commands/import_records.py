@@ -1,6 +1,8 @@
 """import_records: load records from a CSV file in bulk, without issuing tickets."""
 
+import codecs
 import csv
+import os
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -8,10 +10,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ...models import Record
-from ..arguments import positive_int
+from ..arguments import whole_number
+from ..progress import Progress
 
 REQUIRED_COLUMNS = ["title"]
 COLUMNS = [*REQUIRED_COLUMNS, "description"]
+
+# A batch waits in memory, as Record instances, until its INSERT: the bound
+# keeps a mistyped size from holding a whole large file in memory at once.
+MAX_BATCH_SIZE = 100_000
 
 
 class Command(BaseCommand):
@@ -20,16 +27,17 @@ class Command(BaseCommand):
         "(required) and description (optional). Values are stripped of surrounding spaces. "
         "Records are written with bulk_create, so they get no ticket: run issue_tickets "
         "afterwards, or let each record's first save issue its own. Nothing is imported if "
-        "any row is bad, unless --skip-bad-rows is given."
+        "any row is bad, unless --skip-bad-rows is given; nothing at all if the file is not "
+        "UTF-8 or not well-formed CSV (a quote never closed), and the error names the line."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="the CSV file")
         parser.add_argument(
             "--batch-size",
-            type=positive_int,
+            type=whole_number(MAX_BATCH_SIZE),
             default=1000,
-            help="records per INSERT statement (default: 1000)",
+            help=f"records per INSERT statement (default: 1000, at most {MAX_BATCH_SIZE})",
         )
         parser.add_argument(
             "--skip-bad-rows",
@@ -39,26 +47,31 @@ class Command(BaseCommand):
 
     def handle(self, path, batch_size, skip_bad_rows, verbosity, **options):
         try:
-            file = path.open(newline="", encoding="utf-8-sig")  # -sig: skip a BOM, as Excel writes
+            file = path.open("rb")  # decoded line by line: see Lines
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
         # One transaction: a failure anywhere, or a bad row without
         # --skip-bad-rows, leaves the database as it was.
         with file, transaction.atomic():
+            lines = Lines(file)
+            size = os.fstat(file.fileno()).st_size or None  # None: a pipe, size unknown
+            progress = Progress(self.stdout, verbosity, f"Read from {path.name}", size, "B", True)
             imported, bad_rows = 0, 0
             batch = []
-            for line, record, problems in read_records(file, path):
-                if problems:
-                    bad_rows += 1
-                    for problem in problems:
-                        self.stderr.write(f"line {line}: {problem}")
-                elif skip_bad_rows or not bad_rows:
-                    batch.append(record)
-                if len(batch) == batch_size:
-                    imported += len(Record.objects.bulk_create(batch))
-                    batch = []
-                    if verbosity >= 1:
-                        self.stdout.write(f"Records written: {imported} (to line {line})")
+            with progress:
+                for rows, (line, record, problems) in enumerate(read_records(lines, path), 1):
+                    if problems:
+                        bad_rows += 1
+                        for problem in problems:
+                            progress.write_above(self.stderr, f"line {line}: {problem}")
+                    elif skip_bad_rows or not bad_rows:
+                        batch.append(record)
+                    if len(batch) == batch_size:
+                        imported += len(Record.objects.bulk_create(batch))
+                        batch = []
+                    if rows % batch_size == 0:  # as often as batches, bad rows or not
+                        progress.update(lines.bytes_read, f"records: {imported + len(batch)}")
+                progress.update(lines.bytes_read, f"records: {imported + len(batch)}")
             if bad_rows and not skip_bad_rows:
                 raise CommandError(
                     f"Bad rows in {path}: {bad_rows}, listed above. Nothing was imported: "
@@ -70,29 +83,76 @@ class Command(BaseCommand):
             self.stdout.write(f"Records imported from {path}: {imported}{skipped}")
 
 
-def read_records(file, path):
+class Lines:
+    r"""The lines of a binary file as text, for csv.reader, counting lines and bytes as it goes.
+
+    Each line is decoded on its own, so a byte that is not UTF-8 is reported
+    at its own line; a text file would decode thousands of lines ahead. Lines
+    end at \n, \r\n or a lone \r, the line ends a file opened with
+    newline="" gives csv, and a UTF-8 byte order mark (as Excel writes) is
+    dropped from the first line. `finished` turns true once the last line has
+    been read.
+    """
+
+    def __init__(self, file):
+        self.number = 0  # lines read so far: the line being read, while it is decoded
+        self.bytes_read = 0
+        self.finished = False
+        self._file = file
+
+    def __iter__(self):
+        for chunk in self._file:  # up to and including each b"\n"
+            for line in chunk.splitlines(keepends=True):  # and at a lone \r
+                self.number += 1
+                self.bytes_read += len(line)
+                if self.number == 1:
+                    line = line.removeprefix(codecs.BOM_UTF8)
+                yield line.decode("utf-8")
+        self.finished = True
+
+
+def read_records(lines, path):
     """Yield (line number, Record or None, problems) for each row of the CSV file.
 
     Line numbers count the header as line 1; a row with a quoted line break is
     reported at its last line. A missing or wrong header, a file that is not
     CSV or not UTF-8 stops everything with a CommandError.
     """
-    reader = csv.DictReader(file)
+    # strict: a quote that is never closed, or text right after a closing
+    # quote, is an error instead of being read into the value.
+    reader = csv.reader(lines, strict=True)
+    first_line = 1  # where the row being read starts
     try:
-        check_header(reader, path)
-        for row in reader:
-            yield reader.line_num, *record_from_row(row)
+        header = check_header(next(reader, None), path)
+        for values in reader:
+            if values:  # an empty line is no row
+                yield reader.line_num, *record_from_row(header, values)
+            first_line = reader.line_num + 1
     except csv.Error as error:
+        if lines.finished:  # the file ended inside a quoted value
+            raise CommandError(unclosed_quote(path, first_line, lines.number)) from error
         raise CommandError(f"{path}, line {reader.line_num}: not valid CSV ({error}).") from error
     except UnicodeDecodeError as error:
-        raise CommandError(f"{path}, after line {reader.line_num}: not UTF-8 text.") from error
+        byte = error.object[error.start]
+        raise CommandError(
+            f"{path}, line {lines.number}: not UTF-8 text (byte 0x{byte:02X})."
+        ) from error
 
 
-def check_header(reader, path):
-    if reader.fieldnames is None:
+def unclosed_quote(path, first_line, last_line):
+    """The error for a file that ends inside a quoted value begun in the row at first_line."""
+    where = "on this line" if first_line == last_line else "in the row starting on this line"
+    return (
+        f"{path}, line {first_line}: not valid CSV: a quoted value {where} is never closed "
+        f"(it runs to the end of the file, line {last_line}). Nothing was imported."
+    )
+
+
+def check_header(row, path):
+    """The header row's column names, stripped of spaces; a CommandError if they are wrong."""
+    if row is None:
         raise CommandError(f"{path} is empty: expected a header row ({', '.join(COLUMNS)}).")
-    reader.fieldnames = [name.strip() for name in reader.fieldnames]
-    found = reader.fieldnames
+    found = [name.strip() for name in row]
     missing = [name for name in REQUIRED_COLUMNS if name not in found]
     unknown = [name for name in found if name not in COLUMNS]
     repeated = sorted({name for name in found if found.count(name) > 1})
@@ -107,19 +167,16 @@ def check_header(reader, path):
                 f"{', '.join(REQUIRED_COLUMNS)} and may name {', '.join(COLUMNS[1:])}; "
                 f"it has: {', '.join(found)}."
             )
+    return found
 
 
-def record_from_row(row):
+def record_from_row(header, values):
     """A Record built from one CSV row, and what is wrong with the row (empty if nothing)."""
-    # DictReader files values beyond the header under the key None, and
-    # fills in None for values the row lacks.
-    if None in row:
-        columns = len(row) - 1
-        return None, [f"{columns + len(row[None])} values, but the header has {columns}"]
-    missing = [name for name, value in row.items() if value is None]
-    if missing:
-        return None, [f"no value for {', '.join(missing)}"]
-    values = {name: value.strip() for name, value in row.items()}
+    if len(values) > len(header):
+        return None, [f"{len(values)} values, but the header has {len(header)}"]
+    if len(values) < len(header):
+        return None, [f"no value for {', '.join(header[len(values) :])}"]
+    values = {name: value.strip() for name, value in zip(header, values, strict=True)}
     nul = [name for name, value in values.items() if "\x00" in value]
     if nul:
         return None, [f"{name}: PostgreSQL cannot store NUL characters" for name in nul]

@@ -9,13 +9,14 @@ stored values must be exactly what they were.
 import pytest
 from django.db import DataError, connection, transaction
 
-from ...scheduling.models import DayPart, Slot, Team
+from ...scheduling.models import FIRST_LEVEL, DayPart, Slot, Team
 
 # One column of each integer type, with the range PostgreSQL allows in it.
-# DayPart.position also has a CHECK (position >= 0), so its low end is 0.
+# Two have a CHECK as well, which sets their low end: DayPart.position >= 0
+# and Slot.level >= FIRST_LEVEL.
 COLUMNS = {
     "int2": (DayPart, "position", "smallint", 0, 2**15 - 1),
-    "int4": (Slot, "level", "integer", -(2**31), 2**31 - 1),
+    "int4": (Slot, "level", "integer", FIRST_LEVEL, 2**31 - 1),
     "int8": (Team, "id", "bigint", -(2**63), 2**63 - 1),
 }
 

@@ -34,8 +34,10 @@ def write_private(path, text):
 
 def main():
     project_dir = Path.cwd()
-    secret = secrets.token_urlsafe(50)
-    write_private(project_dir / ".env", DOTENV.format(secret=secret))
+    # Copier runs this hook again on `copier update`: an existing .env is the user's.
+    if not (project_dir / ".env").exists():
+        secret = secrets.token_urlsafe(50)
+        write_private(project_dir / ".env", DOTENV.format(secret=secret))
     print(
         f"\nCreated {project_dir}\n\n"
         "Next steps:\n"

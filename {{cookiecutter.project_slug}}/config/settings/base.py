@@ -70,7 +70,7 @@ DATABASES = {"default": database.from_env(env)}
 # ticket about a third cheaper in Python and on the server. DDL takes no bound
 # parameters: write values into DDL through the schema editor, which quotes them.
 # Behind PgBouncer in transaction mode, use PgBouncer 1.21+ (prepared statements).
-# https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#server-side-parameters-binding
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

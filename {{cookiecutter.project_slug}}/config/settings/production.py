@@ -28,7 +28,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

@@ -1,5 +1,7 @@
 """What a save costs, counted from the statements Django sends to PostgreSQL."""
 
+import re
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -48,8 +50,10 @@ def test_a_new_record_and_its_ticket_cost_two_inserts_in_one_transaction():
     begin, record, ticket, commit = statements
     assert (begin, commit) == ("BEGIN", "COMMIT")
     assert record.startswith('INSERT INTO "records_record" ')
-    # The number comes from the column's default, inside the INSERT itself.
-    assert ticket.startswith('INSERT INTO "records_ticket" ("number", "record_id") VALUES (DEFAULT')
+    # The number comes from the column's default, inside the INSERT itself: the
+    # INSERT gives it no value (Django 5.2 writes DEFAULT, 6.0 leaves the column out).
+    columns, values = re.match(r'INSERT INTO "records_ticket" \((.*)\) VALUES \((.*)\) RETURNING', ticket).groups()
+    assert dict(zip(columns.split(", "), values.split(", "))).get('"number"', "DEFAULT") == "DEFAULT"
     assert ticket.endswith('RETURNING "records_ticket"."number"')
 
 

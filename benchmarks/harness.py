@@ -19,6 +19,8 @@ import psycopg
 from database_server import database_url, server_url
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+# "on" or "off": server-side parameter binding for the baked project (unset: its own setting).
+BINDING_VARIABLE = "BENCHMARK_SERVER_SIDE_BINDING"
 
 
 def bake(output_dir, *context):
@@ -78,6 +80,12 @@ def setup_django(project_path, url):
     import django
 
     django.setup()
+    # run.py --binding on/off: override the project's choice before anything connects.
+    # Worker processes inherit the variable, so every connection is made the same way.
+    if binding := os.environ.get(BINDING_VARIABLE):
+        from django.conf import settings
+
+        settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] = binding == "on"
 
 
 class WorkerPool:

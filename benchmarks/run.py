@@ -46,7 +46,15 @@ def main():
     parser.add_argument("--quick", action="store_true", help="a short smoke run")
     parser.add_argument("--workers", type=int, default=8, help="concurrent processes (8)")
     parser.add_argument("--json", type=Path, default=None, help="where to write the results")
+    parser.add_argument(
+        "--binding",
+        choices=["on", "off"],
+        default=None,
+        help="server-side parameter binding for the project (default: its own setting)",
+    )
     args = parser.parse_args()
+    if args.binding:
+        os.environ[harness.BINDING_VARIABLE] = args.binding
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     plan = QUICK if args.quick else FULL
@@ -70,7 +78,13 @@ def run_all(project, plan, workers):
     started = time.perf_counter()
     project.execute(numbering.COUNTER_DDL)
     harness.setup_django(project.path, project.url)
-    results = {"machine": machine_facts(project), "plan": {**plan, "workers": workers}}
+    from django.conf import settings
+
+    binding = settings.DATABASES["default"]["OPTIONS"].get("server_side_binding") is True
+    results = {
+        "machine": machine_facts(project),
+        "plan": {**plan, "workers": workers, "server_side_binding": binding},
+    }
     print_machine(results["machine"], results["plan"])
 
     results["numbering"] = numbering_scenario(project, plan["seconds"], workers)
@@ -104,7 +118,8 @@ def print_machine(machine, plan):
         f"Machine: {machine['cores']} cores, PostgreSQL {machine['postgresql']}, "
         f"Python {machine['python']}, Django {machine['django']}, {machine['date']}\n"
         f"Plan: {plan['workers']} workers x {plan['seconds']} s per strategy, "
-        f"shift sizes {plan['shift_sizes']}, backfill {plan['backfill_rows']:,} rows\n"
+        f"shift sizes {plan['shift_sizes']}, backfill {plan['backfill_rows']:,} rows, "
+        f"server-side binding {'on' if plan['server_side_binding'] else 'off'}\n"
     )
 
 

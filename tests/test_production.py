@@ -1,4 +1,9 @@
-"""Production settings: safe when configured, refusing to start when not."""
+"""Production settings: safe when configured, refusing to start when not.
+
+Every test here runs with the baked developer `.env` in the folder (it says
+DJANGO_DEBUG=true and holds a secret and a database URL): production must
+ignore it, as a server configured by its environment alone.
+"""
 
 import secrets
 import subprocess
@@ -16,8 +21,10 @@ REQUIRED = {
 
 @pytest.fixture(scope="module")
 def project(default_project):
-    # A server has no .env: without it only the real environment counts.
-    (default_project.path / ".env").unlink(missing_ok=True)
+    dotenv = (default_project.path / ".env").read_text()
+    assert "DJANGO_DEBUG=true" in dotenv.splitlines()
+    assert "DJANGO_SECRET_KEY=" in dotenv
+    assert "DATABASE_URL=" in dotenv
     return default_project
 
 
@@ -43,6 +50,14 @@ def test_check_deploy_is_clean_when_configured(project):
     assert "no issues" in result.stdout
 
 
+def test_nothing_set_at_all_refuses_to_start_although_dotenv_has_everything(project):
+    result = manage(project, "check")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr.strip().splitlines()[-1]
+
+
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
 def test_refuses_to_start_without(project, missing):
     variables = {k: v for k, v in REQUIRED.items() if k != missing}
@@ -62,11 +77,54 @@ def test_refuses_an_empty_value(project, empty):
     assert empty in result.stderr.strip().splitlines()[-1]
 
 
-def test_debug_stays_off_unless_asked(project):
-    show = "from django.conf import settings; print(settings.DEBUG)"
-    result = manage(project, "shell", "-c", show, **REQUIRED)
+def show(project, expression, **variables):
+    """The printed value of a Python expression over `settings`, under production settings."""
+    code = f"from django.conf import settings; print({expression})"
+    result = manage(project, "shell", "-c", code, **{**REQUIRED, **variables})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
 
-    assert result.stdout.strip().splitlines()[-1] == "False"
+
+@pytest.mark.parametrize("variables", [{}, {"DJANGO_DEBUG": "true"}], ids=["unset", "true"])
+def test_debug_is_always_off(project, variables):
+    # Unset: the baked .env says DJANGO_DEBUG=true. Set: production does not read it at all.
+    assert show(project, "settings.DEBUG", **variables) == "False"
+
+
+def test_allowed_hosts_are_stripped_of_spaces_and_empty_items(project):
+    hosts = show(project, "settings.ALLOWED_HOSTS", DJANGO_ALLOWED_HOSTS=" a.com, b.com ,,")
+
+    assert hosts == "['a.com', 'b.com']"
+
+
+def test_whole_number_settings_are_read(project):
+    value = show(
+        project,
+        "settings.DATABASES['default']['CONN_MAX_AGE'], settings.SECURE_HSTS_SECONDS",
+        DJANGO_CONN_MAX_AGE="0",
+        DJANGO_SECURE_HSTS_SECONDS=" 31536000 ",
+    )
+
+    assert value == "0 31536000"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DJANGO_CONN_MAX_AGE", "abc", "a whole number"),
+        ("DJANGO_CONN_MAX_AGE", "1.5", "a whole number"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "one year", "a whole number"),
+        ("DJANGO_SECURE_SSL_REDIRECT", "ture", "true or false"),
+        ("DJANGO_SECURE_HSTS_PRELOAD", "", "true or false"),
+    ],
+)
+def test_a_value_that_does_not_parse_is_refused_by_name(project, name, value, expected):
+    result = manage(project, "check", **{**REQUIRED, name: value})
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"django.core.exceptions.ImproperlyConfigured: {name} must be {expected}; it is {value!r}."
+    )
 
 
 def test_environment_wins_over_dotenv(make_project):
@@ -89,11 +147,11 @@ def test_environment_wins_over_dotenv(make_project):
 
 
 def test_database_comes_from_the_environment_with_the_project_options(project):
-    show = (
-        "from django.conf import settings; db = settings.DATABASES['default']; "
-        "print(db['HOST'], db['NAME'], db['OPTIONS']['server_side_binding'], db['CONN_MAX_AGE'])"
+    db = "settings.DATABASES['default']"
+    value = show(
+        project,
+        f"{db}['HOST'], {db}['NAME'], {db}['OPTIONS']['server_side_binding'], {db}['CONN_MAX_AGE']",
     )
 
-    result = manage(project, "shell", "-c", show, **REQUIRED)
-
-    assert result.stdout.strip().splitlines()[-1].split() == ["db.example.com", "app", "True", "60"]
+    # Client-side binding, so that PostgreSQL range-checks every integer (see base.py).
+    assert value.split() == ["db.example.com", "app", "False", "60"]

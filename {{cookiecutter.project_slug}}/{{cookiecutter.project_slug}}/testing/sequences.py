@@ -40,7 +40,7 @@ def sequence_position(name):
 
 def alter_sequence(name, changes):
     """ALTER SEQUENCE name <changes>. Values are written into the SQL: PostgreSQL
-    takes no bound parameters in DDL, and the project binds them server-side."""
+    takes no bound parameters in DDL."""
     with connection.cursor() as cursor:
         cursor.execute(f"ALTER SEQUENCE {connection.ops.quote_name(name)} {changes}")
 

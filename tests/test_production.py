@@ -1,8 +1,9 @@
 """Production settings: safe when configured, refusing to start when not.
 
 Every test here runs with the baked developer `.env` in the folder (it says
-DJANGO_DEBUG=true and holds a secret): production must ignore it, as a server
-configured by its environment alone.
+DJANGO_DEBUG=true and holds a secret), plus the database URL of a developer's
+own server: production must ignore it all, as a server configured by its
+environment alone.
 """
 
 import secrets
@@ -17,13 +18,18 @@ REQUIRED = {
     "DJANGO_ALLOWED_HOSTS": "example.com,www.example.com",
     "DATABASE_URL": "postgres://app@db.example.com:5432/app",
 }
+DEVELOPER_DATABASE_URL = "DATABASE_URL=postgres://dev:dev-password@127.0.0.1:5432/from_dotenv"
 
 
 @pytest.fixture(scope="module")
 def project(default_project):
-    dotenv = (default_project.path / ".env").read_text()
-    assert "DJANGO_DEBUG=true" in dotenv.splitlines()
-    assert "DJANGO_SECRET_KEY=" in dotenv
+    dotenv = default_project.path / ".env"
+    baked = dotenv.read_text()
+    assert "DJANGO_DEBUG=true" in baked.splitlines()
+    assert "DJANGO_SECRET_KEY=" in baked
+    # The bake leaves DATABASE_URL out (the embedded server is the default); a
+    # developer with a server of their own adds it.
+    dotenv.write_text(baked + DEVELOPER_DATABASE_URL + "\n")
     return default_project
 
 

@@ -39,9 +39,11 @@ def bake(output_dir, *context):
 class BakedProject:
     """A freshly baked project with its own migrated database; drop it with close()."""
 
-    def __init__(self, output_dir):
-        # The widest ticket range, so no scenario runs out of numbers.
-        self.path = bake(output_dir, "ticket_max=9223372036854775807")
+    def __init__(self, output_dir, **answers):
+        # The widest ticket range, so no scenario runs out of numbers. `answers`
+        # choose another numbering (numbering="gapless", ticket_scope="yearly").
+        answers = {"ticket_max": "9223372036854775807", **answers}
+        self.path = bake(output_dir, *(f"{name}={value}" for name, value in answers.items()))
         self.database = f"bench_{uuid.uuid4().hex[:12]}"
         self.url = database_url(self.database)
         with psycopg.connect(server_url(), autocommit=True) as conn:

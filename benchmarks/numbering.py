@@ -85,6 +85,42 @@ class SequenceDefault(Strategy):
         Record.objects.create(title=TITLE)
 
 
+class ChosenNumbering(Strategy):
+    """Record.objects.create() in a project baked with another numbering choice."""
+
+    def issue_one(self):
+        Record, _ = _models()
+        Record.objects.create(title=TITLE)
+
+
+# Hands each worker of the spread-out run its own index; run.py creates it.
+WORKER_SEQUENCE = "bench_worker_index"
+SCOPES = 8
+
+
+class SpreadOverYears(ChosenNumbering):
+    """ChosenNumbering in a yearly project, each worker in a year of its own.
+
+    Each worker process freezes django.utils.timezone.now on 1 July of
+    this year + (its index modulo SCOPES), so its records, and the counter row
+    it locks, belong to that year: the same writes as ChosenNumbering, spread
+    over SCOPES scopes instead of one.
+    """
+
+    def prepare(self):
+        import datetime
+
+        from django.utils import timezone
+
+        super().prepare()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [WORKER_SEQUENCE])
+            (index,) = cursor.fetchone()
+        year = timezone.now().year + index % SCOPES
+        moment = datetime.datetime(year, 7, 1, tzinfo=datetime.UTC)
+        timezone.now = lambda: moment  # this worker process only
+
+
 class GaplessCounter(Strategy):
     """A counter row bumped in the same transaction: gapless, but writers queue on it."""
 

@@ -58,16 +58,20 @@ def main():
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
     json_path = args.json or Path(__file__).parent / "results" / (
         "quick.json" if args.quick else "full.json"
     )
 
     with tempfile.TemporaryDirectory() as workdir:
-        project = harness.BakedProject(workdir)
+        project = harness.BakedProject(Path(workdir) / "default")
         try:
             results = run_all(project, plan, args.workers)
         finally:
             project.close()
+        results["choices"] = choices_scenario(Path(workdir), plan["seconds"], args.workers)
+        results["seconds"] = round(time.perf_counter() - started, 1)
+        print(f"Total: {results['seconds']} s")
 
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=2) + "\n")
@@ -75,7 +79,6 @@ def main():
 
 
 def run_all(project, plan, workers):
-    started = time.perf_counter()
     project.execute(numbering.COUNTER_DDL)
     harness.setup_django(project.path, project.url)
     from django.conf import settings
@@ -94,8 +97,6 @@ def run_all(project, plan, workers):
     print(backfill_table(results["backfill"]))
     results["targets"] = targets(results)
     print(targets_table(results["targets"]))
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    print(f"Total: {results['seconds']} s")
     return results
 
 
@@ -133,10 +134,22 @@ def reset_numbering(project):
 
 
 def committed_numbers(project):
-    count, low, high = project.execute(
-        "SELECT count(*), min(number), max(number) FROM records_ticket"
+    """(committed tickets, numbers missing between each scope's lowest and highest)."""
+    scope = (
+        "year"
+        if project.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'records_ticket' AND column_name = 'year'"
+        )
+        else "()"
+    )
+    count, gaps = project.execute(
+        "SELECT coalesce(sum(n), 0)::bigint, coalesce(sum(high - low + 1 - n), 0)::bigint FROM ("
+        "  SELECT count(*) AS n, min(number) AS low, max(number) AS high"
+        f"  FROM records_ticket GROUP BY {scope}"
+        ") AS per_scope"
     )[0]
-    return count, (high - low + 1 - count) if count else 0
+    return count, gaps
 
 
 def numbering_scenario(project, seconds, workers):
@@ -261,6 +274,63 @@ def pgbench_row(project, seconds, workers):
         "duplicates": 0,
         "gaps": gaps,
     }
+
+
+# --- 5: the other numbering choices, each in a project baked with it -------------------
+
+# (label, generator answers, strategy in numbering.py). Each runs
+# Record.objects.create() in a project baked with those answers, one after the
+# other, so the rows compare with each other (the default is baked again for
+# that); the last two make the contention row: the same gapless yearly writes,
+# all in one year, then spread over eight.
+CHOICES = [
+    ("sequence, global (the default, baked again)", {}, "ChosenNumbering"),
+    ("sequence, yearly", {"ticket_scope": "yearly"}, "ChosenNumbering"),
+    ("gapless, global", {"numbering": "gapless"}, "ChosenNumbering"),
+    (
+        "gapless, yearly: all workers in one year",
+        {"numbering": "gapless", "ticket_scope": "yearly"},
+        "ChosenNumbering",
+    ),
+    (
+        f"gapless, yearly: workers spread over {numbering.SCOPES} years",
+        {"numbering": "gapless", "ticket_scope": "yearly"},
+        "SpreadOverYears",
+    ),
+]
+
+
+def choices_scenario(workdir, seconds, workers):
+    """Each choice in its own bake and database, with its own pool of workers.
+
+    Django is set up once per process, so a bake's workers serve that bake only.
+    """
+    rows = []
+    for index, (label, answers, strategy) in enumerate(CHOICES):
+        project = harness.BakedProject(workdir / f"choice{index}", **answers)
+        try:
+            project.execute(f"CREATE SEQUENCE {numbering.WORKER_SEQUENCE} MINVALUE 0 START 0")
+            pool = harness.WorkerPool(project, workers)
+            try:
+                outcomes = pool.run(strategy, seconds)
+            finally:
+                pool.close()
+            rows.append(
+                {**summarise(label, strategy, outcomes, seconds, project), "answers": answers}
+            )
+        finally:
+            project.close()
+    print(
+        table(
+            f"5. Numbering choices: {workers} workers, {seconds} s each, Record.objects.create()",
+            ["choice", "tickets/s", "p50 ms", "p99 ms", "errors", "gaps"],
+            [
+                [r["label"], r["per_second"], r["p50_ms"], r["p99_ms"], r["errors"], r["gaps"]]
+                for r in rows
+            ],
+        )
+    )
+    return rows
 
 
 # --- 3: renumbering slots ---------------------------------------------------------------

@@ -1,9 +1,33 @@
-"""Write the baked project's private .env and say what to do next. No network."""
+"""Drop other numberings' files, write the private .env, say what to do next. No network."""
 
 import os
 import secrets
 import tempfile
 from pathlib import Path
+
+PROJECT_SLUG = {{ cookiecutter.project_slug | quoted }}
+NUMBERING = ({{ cookiecutter.numbering | quoted }}, {{ cookiecutter.ticket_scope | quoted }})
+
+# The files only one (numbering, ticket_scope) pair uses, under the package's
+# records app. The other pairs' files are removed from the project.
+NUMBERING_FILES = {
+    ("sequence", "global"): [
+        "migrations/0002_ticket_number_sequence.py",
+        "tests/test_ticket_sequence.py",
+    ],
+    ("sequence", "yearly"): [
+        "migrations/0002_ticket_year_sequences.py",
+        "management/commands/create_ticket_sequences.py",
+        "tests/test_year_sequences.py",
+        "tests/test_yearly.py",
+    ],
+    ("gapless", "global"): ["migrations/0002_ticketcounter.py", "tests/test_gapless.py"],
+    ("gapless", "yearly"): [
+        "migrations/0002_ticketcounter.py",
+        "tests/test_gapless.py",
+        "tests/test_yearly.py",
+    ],
+}
 
 # Worded for itself, not copied from .env.example; a fresh secret on every bake.
 DOTENV = """\
@@ -32,8 +56,16 @@ def write_private(path, text):
         raise
 
 
+def remove_other_numberings_files(records):
+    kept = set(NUMBERING_FILES[NUMBERING])
+    for files in NUMBERING_FILES.values():
+        for name in set(files) - kept:
+            (records / name).unlink(missing_ok=True)
+
+
 def main():
     project_dir = Path.cwd()
+    remove_other_numberings_files(project_dir / PROJECT_SLUG / "records")
     # Copier runs this hook again on `copier update`: an existing .env is the user's.
     if not (project_dir / ".env").exists():
         secret = secrets.token_urlsafe(50)

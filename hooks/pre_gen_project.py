@@ -21,6 +21,7 @@ ANSWERS = {
     "author_name": {{ cookiecutter.author_name | quoted }},
     "author_email": {{ cookiecutter.author_email | quoted }},
     "ticket_max": {{ cookiecutter.ticket_max | quoted }},
+    "ticket_prefix": {{ cookiecutter.ticket_prefix | quoted }},
 }
 TEMPLATE_DIR = Path({{ template_dir | quoted }})
 
@@ -92,6 +93,14 @@ def ticket_max_problem(value):
     return None
 
 
+def ticket_prefix_problem(value):
+    # Shown in every ticket (SD-000123) and read back from it: ASCII letters
+    # and digits only, so the displayed form needs no escaping anywhere.
+    if not re.fullmatch(r"[A-Za-z0-9]{0,10}", value):
+        return "must be up to 10 letters and digits (A-Z, a-z, 0-9), or empty"
+    return None
+
+
 def shown(value):
     """The answer as an error line quotes it: a long one cut short, with its length."""
     if len(value) <= 80:
@@ -107,6 +116,7 @@ RULES = {
     "author_name": text_problem,
     "author_email": text_problem,
     "ticket_max": ticket_max_problem,
+    "ticket_prefix": ticket_prefix_problem,
 }
 
 

@@ -35,6 +35,10 @@ BAKES = [
         pytest.param({"django_version": version}, id=f"django-{version}")
         for version in OPTIONS["django_version"]
     ),
+    pytest.param({"numbering": "gapless"}, id="gapless"),
+    pytest.param({"ticket_scope": "yearly"}, id="yearly"),
+    pytest.param({"numbering": "gapless", "ticket_scope": "yearly"}, id="gapless-yearly"),
+    pytest.param({"ticket_prefix": "A1B2C3D4E5", "ticket_scope": "yearly"}, id="longest-prefix"),
     pytest.param({"ticket_max": "1"}, id="ticket-max-1"),
     pytest.param({"ticket_max": "9223372036854775807"}, id="ticket-max-bigint"),
     pytest.param({"project_name": "Acme Billing-Tools v2.0"}, id="derived-slug"),
@@ -289,3 +293,26 @@ def test_django_version_sets_the_pin_python_ci_and_docs(tmp_path, version):
 def test_each_django_version_has_its_python_and_next_release():
     assert set(OPTIONS["_django"]) == set(OPTIONS["django_version"])
     assert OPTIONS["django_version"][0] == "5.2"  # the LTS is the default
+
+
+# What each numbering's bake holds under records/, and words its code must not contain.
+NUMBERING_BAKES = {
+    ("sequence", "global"): ("0002_ticket_number_sequence.py", ["TicketCounter", "year"]),
+    ("sequence", "yearly"): ("0002_ticket_year_sequences.py", ["TicketCounter", "NextVal"]),
+    ("gapless", "global"): ("0002_ticketcounter.py", ["nextval", "year", "sequence"]),
+    ("gapless", "yearly"): ("0002_ticketcounter.py", ["nextval", "sequence"]),
+}
+
+
+@pytest.mark.parametrize(("numbering", "scope"), NUMBERING_BAKES)
+def test_a_bake_holds_its_own_numbering_only(tmp_path, numbering, scope):
+    project = bake(tmp_path, numbering=numbering, ticket_scope=scope)
+    records = project / project.name / "records"
+    migration, absent_words = NUMBERING_BAKES[numbering, scope]
+
+    second_migrations = sorted(path.name for path in (records / "migrations").glob("0002_*"))
+    assert second_migrations == [migration]
+    models = (records / "models.py").read_text()
+    assert [word for word in absent_words if word in models] == []
+    commands = {path.stem for path in (records / "management" / "commands").glob("*.py")}
+    assert ("create_ticket_sequences" in commands) is ((numbering, scope) == ("sequence", "yearly"))

@@ -23,7 +23,7 @@ def test_quick_benchmark_runs_and_reports_every_scenario(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     results = json.loads(output.read_text())
-    for heading in ("Ticket numbering", "Renumbering", "Backfill", "Targets"):
+    for heading in ("Ticket numbering", "Renumbering", "Backfill", "Targets", "Numbering choices"):
         assert heading in result.stdout
     strategies = {row["strategy"]: row for row in results["numbering"]}
     ours = strategies["SequenceDefault"]
@@ -32,3 +32,13 @@ def test_quick_benchmark_runs_and_reports_every_scenario(tmp_path):
     assert strategies["GaplessCounter"]["gaps"] == 0
     assert all(row["update_statements"] == 1 for row in results["shift"])
     assert results["backfill"]["rows"] == 100_000
+    choices = results["choices"]
+    assert [row["answers"] for row in choices] == [
+        {},
+        {"ticket_scope": "yearly"},
+        {"numbering": "gapless"},
+        {"numbering": "gapless", "ticket_scope": "yearly"},
+        {"numbering": "gapless", "ticket_scope": "yearly"},
+    ]
+    assert all(row["committed"] > 0 and row["errors"] == 0 for row in choices), choices
+    assert all(row["gaps"] == 0 for row in choices if "gapless" in row["label"]), choices

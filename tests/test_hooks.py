@@ -62,6 +62,7 @@ BAD_TICKET_MAX = [
     str(BIGINT_MAX + 1),
     "9" * 5000,  # past int()'s 4300-digit limit
 ]
+BAD_TICKET_PREFIX = ["SD-", "S D", "Ünï", "ABCDEFGHIJK", "SD\n", "#", "SD_1"]
 BAD_TEXT = [
     ("description", "two\nlines"),
     ("author_name", "tab\there"),
@@ -74,6 +75,7 @@ BAD_INPUTS = [
     *(("project_slug", slug) for slug in BAD_SLUG_SHAPES + PYTHON_NAMES),
     *(("project_slug", slug) for slug in DEPENDENCY_SLUGS + PROJECT_ENTRY_SLUGS),
     *(("ticket_max", value) for value in BAD_TICKET_MAX),
+    *(("ticket_prefix", value) for value in BAD_TICKET_PREFIX),
     *BAD_TEXT,
 ]
 
@@ -138,6 +140,23 @@ def test_good_ticket_max_is_accepted(tmp_path, value):
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "service_desk" / "manage.py").is_file()
+
+
+@pytest.mark.parametrize("value", ["", "SD", "yd", "A1B2C3D4E5", "2026"])
+def test_good_ticket_prefix_is_accepted(tmp_path, value):
+    result = run_cookiecutter(tmp_path, ticket_prefix=value)
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "service_desk" / "manage.py").is_file()
+
+
+@pytest.mark.parametrize(("name", "value"), [("numbering", "random"), ("ticket_scope", "monthly")])
+def test_a_choice_outside_its_list_is_refused(tmp_path, name, value):
+    result = run_cookiecutter(tmp_path, **{name: value})
+
+    assert result.returncode != 0
+    assert value in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

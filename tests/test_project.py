@@ -9,9 +9,27 @@ from conftest import OPTIONS, admin_execute, run
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
+# Every numbering the generator offers, each baked once (with a prefix in some,
+# and a ticket_max whose padding shows), and its whole suite run once.
+NUMBERINGS = [
+    pytest.param({}, id="sequence-global"),
+    pytest.param({"numbering": "gapless", "ticket_prefix": "GL"}, id="gapless-global"),
+    pytest.param({"ticket_scope": "yearly"}, id="sequence-yearly"),
+    pytest.param(
+        {
+            "numbering": "gapless",
+            "ticket_scope": "yearly",
+            "ticket_prefix": "SD",
+            "ticket_max": "99999",
+        },
+        id="gapless-yearly",
+    ),
+]
 
-def test_manage_check_and_migrations_are_clean(make_project):
-    project = make_project()
+
+@pytest.mark.parametrize("answers", NUMBERINGS)
+def test_manage_check_and_migrations_are_clean(make_project, answers):
+    project = make_project(**answers)
     admin_execute(f'CREATE DATABASE "{project.database}"')
 
     project.manage("check", "--fail-level", "WARNING")
@@ -25,8 +43,9 @@ def test_manage_check_and_migrations_are_clean(make_project):
     assert "[ ]" not in shown
 
 
-def test_baked_suite_passes(make_project):
-    project = make_project()
+@pytest.mark.parametrize("answers", NUMBERINGS)
+def test_baked_suite_passes(make_project, answers):
+    project = make_project(**answers)
 
     result = project.pytest("-W", "error::DeprecationWarning")
 

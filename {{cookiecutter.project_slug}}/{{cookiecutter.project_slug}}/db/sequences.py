@@ -10,6 +10,9 @@ needs; `max() + 1` computed in Python is not (docs/tickets.md explains why).
   INSERT itself; Django reads the number back with RETURNING.
 - `CreateSequence` is the migration operation that creates the sequence, makes
   it the column's default and ties the sequence's life to the column.
+- `CreateYearSequences` creates one sequence per year ahead of time, for
+  numbers that start from 1 each year; `create_year_sequences` is the same
+  step for a management command to run before each new year.
 
 https://www.postgresql.org/docs/current/sql-createsequence.html
 https://www.postgresql.org/docs/current/functions-sequence.html
@@ -18,6 +21,7 @@ https://www.postgresql.org/docs/current/functions-sequence.html
 from django.db import NotSupportedError, models
 from django.db.migrations.operations.base import Operation, OperationCategory
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
 
 from .names import check_identifier
 
@@ -180,3 +184,121 @@ class CreateSequence(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name_lower}_{self.field_name.lower()}_sequence"
+
+
+def create_year_sequences(cursor, quote, prefix, years, maxvalue, owned_by):
+    """Create the sequences `<prefix><year>` of the given years that do not exist yet.
+
+    Each counts from 1 to `maxvalue` without cycling, like CreateSequence's,
+    and belongs to the column `owned_by` ("<table>.<column>", quoted), so
+    dropping the column or its table drops them too. Returns the names of
+    the sequences it created. `quote` is the connection's ops.quote_name.
+    """
+    created = []
+    for year in sorted(years):
+        name = check_sequence_name(f"{prefix}{year:d}")
+        cursor.execute("SELECT to_regclass(%s)", [quote(name)])
+        if cursor.fetchone()[0] is None:
+            # DDL takes no bound parameters: the number is written in, as an int.
+            cursor.execute(
+                f"CREATE SEQUENCE {quote(name)} AS bigint MINVALUE 0 START WITH 1 "
+                f"MAXVALUE {int(maxvalue):d} NO CYCLE OWNED BY {owned_by}"
+            )
+            created.append(name)
+    return created
+
+
+class CreateYearSequences(Operation):
+    """Create one numbering sequence per year, named `<prefix><year>`, ahead of time.
+
+    Forwards, for the current year (in settings.TIME_ZONE) and the next
+    `years_ahead` years, each sequence that does not exist yet:
+
+        CREATE SEQUENCE <prefix><year> AS bigint MINVALUE 0 START WITH 1 MAXVALUE <maxvalue>
+            NO CYCLE OWNED BY <table>.<column>;
+
+    Later years are created by the same function (create_year_sequences)
+    from a management command, before they begin, so no request ever has to
+    create one. Backwards drops every sequence named `<prefix>` and four
+    digits, whoever created it. The migration state is untouched: the
+    application names the year's sequence in its INSERT, so the column has
+    no default.
+    """
+
+    reversible = True
+    category = OperationCategory.ADDITION
+
+    def __init__(self, prefix, model_name, field_name, maxvalue, years_ahead=1):
+        self.prefix = check_sequence_name(prefix)
+        for argument, value in (("model_name", model_name), ("field_name", field_name)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(
+                    f"CreateYearSequences {argument} must be a non-empty string, got {value!r}."
+                )
+        if isinstance(maxvalue, bool) or not isinstance(maxvalue, int):
+            raise ValueError(f"CreateYearSequences maxvalue must be an int, got {maxvalue!r}.")
+        if not 1 <= maxvalue <= BIGINT_MAX:
+            raise ValueError(
+                f"CreateYearSequences maxvalue must be from 1 to {BIGINT_MAX}, got {maxvalue}."
+            )
+        if isinstance(years_ahead, bool) or not isinstance(years_ahead, int) or years_ahead < 0:
+            raise ValueError(
+                f"CreateYearSequences years_ahead must be a whole number, got {years_ahead!r}."
+            )
+        self.model_name = model_name
+        self.field_name = field_name
+        self.maxvalue = maxvalue
+        self.years_ahead = years_ahead
+
+    def deconstruct(self):
+        kwargs = {
+            "prefix": self.prefix,
+            "model_name": self.model_name,
+            "field_name": self.field_name,
+            "maxvalue": self.maxvalue,
+            "years_ahead": self.years_ahead,
+        }
+        return self.__class__.__qualname__, [], kwargs
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        quote = schema_editor.quote_name
+        column = model._meta.get_field(self.field_name).column
+        this_year = timezone.localdate(timezone=timezone.get_default_timezone()).year
+        with schema_editor.connection.cursor() as cursor:
+            create_year_sequences(
+                cursor,
+                quote,
+                self.prefix,
+                range(this_year, this_year + self.years_ahead + 1),
+                self.maxvalue,
+                f"{quote(model._meta.db_table)}.{quote(column)}",
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sequencename FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND sequencename ~ %s",
+                [f"^{self.prefix}[0-9][0-9][0-9][0-9]$"],
+            )
+            for (name,) in cursor.fetchall():
+                schema_editor.execute(f"DROP SEQUENCE {schema_editor.quote_name(name)}")
+
+    def describe(self):
+        return (
+            f"Create a sequence per year, {self.prefix}<year>, numbering "
+            f"{self.model_name}.{self.field_name} up to {self.maxvalue}"
+        )
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name.lower()}_year_sequences"

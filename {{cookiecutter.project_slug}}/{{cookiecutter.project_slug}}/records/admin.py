@@ -4,12 +4,14 @@ from django import forms
 from django.contrib import admin
 
 from ..db.sequences import BIGINT_MAX
+from .display import lookups
 from .exceptions import TicketsExhausted
 from .models import Record
 
-# What people type to find a ticket: its number, as shown ("#13") or bare ("13").
-# A bigint has at most 19 digits; longer runs of digits are only searched as words.
-TICKET_SEARCH = re.compile(r"#?(\d{1,19})")
+# A bare number people type to find a ticket ("13"); the shown form is read by
+# display.lookups(). A bigint has at most 19 digits; longer runs of digits are
+# only searched as words.
+BARE_NUMBER = re.compile(r"\d{1,19}")
 
 
 class RecordForm(forms.ModelForm):
@@ -31,7 +33,7 @@ class RecordAdmin(admin.ModelAdmin):
     # for the whole page, ticket numbers included (a LEFT JOIN).
     form = RecordForm
     list_display = ("title", "ticket_number", "created_at", "updated_at")
-    # Ticket numbers are searched by get_search_results(), as numbers.
+    # Tickets are searched by get_search_results(), as shown or as bare numbers.
     search_fields = ("title",)
     ordering = ("-created_at",)
     fields = ("title", "description", "ticket_number", "created_at", "updated_at")
@@ -44,15 +46,23 @@ class RecordAdmin(admin.ModelAdmin):
         return str(ticket) if ticket else self.get_empty_value_display()
 
     def get_search_results(self, request, queryset, search_term):
-        """Titles containing the words, and the ticket whose number was typed.
+        """Titles containing the words, and the ticket typed as shown or as a bare number.
 
-        The number is compared as a number, through the ticket's primary key
+        The number is compared as a number, through the ticket's unique
         index; one larger than a bigint cannot be a ticket's.
         """
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        wanted = TICKET_SEARCH.fullmatch(search_term.strip())
-        if wanted and int(wanted[1]) <= BIGINT_MAX:
-            results |= queryset.filter(ticket__number=int(wanted[1]))
+        term = search_term.strip()
+        if BARE_NUMBER.fullmatch(term):
+            wanted = {"number": int(term)} if int(term) <= BIGINT_MAX else None
+        else:
+            try:
+                wanted = lookups(term)
+            except ValueError:  # not a ticket as shown
+                wanted = None
+        if wanted:
+            ticket = {f"ticket__{name}": value for name, value in wanted.items()}
+            results |= queryset.filter(**ticket)
         return results, may_have_duplicates
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

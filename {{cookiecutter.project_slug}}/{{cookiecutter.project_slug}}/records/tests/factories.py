@@ -27,9 +27,22 @@ class BulkLoadedRecordFactory(RecordFactory):
 
 
 class TicketFactory(DjangoModelFactory):
+{%- if cookiecutter.numbering == "sequence" and cookiecutter.ticket_scope == "global" %}
     """A ticket for a bulk-loaded record, numbered by the database's sequence."""
 
     class Meta:
         model = Ticket
 
     record = factory.SubFactory(BulkLoadedRecordFactory)
+{%- else %}
+    """A ticket for a bulk-loaded record, issued the way the app issues one."""
+
+    class Meta:
+        model = Ticket
+
+    record = factory.SubFactory(BulkLoadedRecordFactory)
+
+    @classmethod
+    def _create(cls, model_class, record):
+        return cls._get_manager(model_class).issue_for(record)
+{%- endif %}

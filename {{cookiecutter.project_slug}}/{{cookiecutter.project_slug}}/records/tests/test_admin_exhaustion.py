@@ -4,12 +4,22 @@ import pytest
 
 from ..models import TICKET_MAX, Record, Ticket
 from .factories import BulkLoadedRecordFactory
+{%- if cookiecutter.ticket_scope == "yearly" %}
+from .numbers import this_year
+{%- endif %}
 
 # transaction=True: the admin's own transaction really runs and rolls back.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_numbers_left")]
 
 CHANGELIST = "/admin/records/record/"
+{%- if cookiecutter.ticket_scope == "yearly" %}
+USED_UP = (
+    f"Tickets are exhausted: every ticket number of {this_year()} from 1 to {TICKET_MAX} "
+    "has been used."
+)
+{%- else %}
 USED_UP = f"Tickets are exhausted: every ticket number from 1 to {TICKET_MAX} has been used."
+{%- endif %}
 
 
 def shown_again_with_the_reason(response, title):

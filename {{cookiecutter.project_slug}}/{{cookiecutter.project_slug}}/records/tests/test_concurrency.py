@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from ...testing.concurrency import Background, HeldTransaction, run_together, wait_until_blocked
-from ...testing.sequences import next_value
-from ..models import TICKET_SEQUENCE, Record, Ticket
+from ..models import Record, Ticket
 from .factories import BulkLoadedRecordFactory
+from .numbers import next_number
+{%- if cookiecutter.ticket_scope == "yearly" %}, this_year{% endif %}
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("wide_ticket_range")]
 
@@ -31,7 +32,7 @@ def first_save(record_id):
 
 
 def test_workers_creating_records_get_distinct_numbers_without_gaps():
-    start = next_value(TICKET_SEQUENCE)
+    start = next_number()
 
     report = run_together(
         lambda worker, call: Record.objects.create(title=f"worker {worker}, record {call}"),
@@ -47,12 +48,18 @@ def test_workers_creating_records_get_distinct_numbers_without_gaps():
 
 
 def naive_create(worker, call):
-    """The approach the sequence replaces, kept here only as the control:
-    read the highest number, add one, insert."""
+    """The approach the {{ cookiecutter.numbering }} numbering replaces, kept here only as the
+    control: read the highest number, add one, insert."""
     with transaction.atomic():
         (record,) = Record.objects.bulk_create([Record(title=f"naive {worker}-{call}")])
+{%- if cookiecutter.ticket_scope == "yearly" %}
+        year = this_year()
+        highest = Ticket.objects.filter(year=year).aggregate(Max("number"))["number__max"] or 0
+        Ticket.objects.create(record=record, year=year, number=highest + 1)
+{%- else %}
         highest = Ticket.objects.aggregate(Max("number"))["number__max"] or 0
         Ticket.objects.create(record=record, number=highest + 1)
+{%- endif %}
 
 
 def is_duplicate_ticket_number(error):
@@ -60,7 +67,7 @@ def is_duplicate_ticket_number(error):
     return (
         isinstance(error, IntegrityError)
         and cause.sqlstate == "23505"  # unique_violation
-        and cause.diag.constraint_name == "records_ticket_pkey"
+        and cause.diag.constraint_name == {{ '"records_ticket_year_number_unique"' if cookiecutter.ticket_scope == "yearly" else '"records_ticket_pkey"' }}
     )
 
 
@@ -75,7 +82,7 @@ def test_the_naive_max_plus_one_fails_under_the_same_harness():
 
 def test_workers_first_saving_the_same_records_agree_on_one_ticket_each():
     ids = [record.pk for record in BulkLoadedRecordFactory.create_batch(20)]
-    start = next_value(TICKET_SEQUENCE)
+    start = next_number()
 
     # Every worker saves every record, in the same order: each record's first
     # save is contended by all workers at once.
@@ -93,12 +100,12 @@ def test_workers_first_saving_the_same_records_agree_on_one_ticket_each():
 
     assert again.errors == []
     assert numbers_by_record() == numbers
-    assert next_value(TICKET_SEQUENCE) == start + 20
+    assert next_number() == start + 20
 
 
 def test_two_first_saves_of_one_record_at_the_same_moment_both_succeed():
     record = BulkLoadedRecordFactory()
-    expected = next_value(TICKET_SEQUENCE)
+    expected = next_number()
 
     with HeldTransaction(lambda: first_save(record.pk)) as first:
         second = Background(lambda: first_save(record.pk))
@@ -109,21 +116,31 @@ def test_two_first_saves_of_one_record_at_the_same_moment_both_succeed():
 
     assert numbers_by_record() == {record.pk: expected}
     # The second save found the committed ticket and drew no number.
-    assert next_value(TICKET_SEQUENCE) == expected + 1
+    assert next_number() == expected + 1
 
 
 def test_first_save_during_a_backfill_waits_and_keeps_the_backfilled_ticket():
     record = BulkLoadedRecordFactory()
-    expected = next_value(TICKET_SEQUENCE)
+    expected = next_number()
 
     with HeldTransaction(Ticket.objects.issue_missing) as backfill:
         save = Background(lambda: first_save(record.pk))
+{%- if cookiecutter.numbering == "gapless" %}
+        # The backfill does not lock record rows; the save waits for the
+        # counter row the backfill holds, then finds the backfilled ticket.
+{%- else %}
         # The backfill does not lock record rows; the save waits on the
         # ticket's unique index instead, for the backfill to commit.
+{%- endif %}
         wait_until_blocked(save.pid, by=backfill.pid)
         assert backfill.commit().issued == 1
         assert save.result() == expected
 
     assert numbers_by_record() == {record.pk: expected}
+{%- if cookiecutter.numbering == "gapless" %}
+    # The save drew no number: none is lost.
+    assert next_number() == expected + 1
+{%- else %}
     # The save drew a number before it met the conflict: that number is a gap.
-    assert next_value(TICKET_SEQUENCE) == expected + 2
+    assert next_number() == expected + 2
+{%- endif %}

@@ -4,10 +4,19 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from ...testing.sequences import alter_sequence, restored_afterwards
-from ..exceptions import TicketsExhausted
+{% if cookiecutter.numbering == "sequence" %}from ...testing.sequences import alter_sequence, restored_afterwards
+{% endif %}from ..exceptions import TicketsExhausted
+{%- if cookiecutter.numbering == "gapless" %}
+from ..models import TICKET_MAX, Record, Ticket, TicketCounter
+{%- elif cookiecutter.ticket_scope == "yearly" %}
+from ..models import TICKET_MAX, Record, Ticket, ticket_sequence
+{%- else %}
 from ..models import TICKET_MAX, TICKET_SEQUENCE, Record, Ticket
+{%- endif %}
 from .factories import BulkLoadedRecordFactory
+{%- if cookiecutter.numbering == "sequence" and cookiecutter.ticket_scope == "yearly" %}
+from .numbers import this_year
+{%- endif %}
 
 # transaction=True: the failed save really runs, and rolls back, in a
 # transaction of its own. no_numbers_left works for any ticket_max.
@@ -58,9 +67,15 @@ def test_the_unsaved_record_can_be_saved_once_a_number_is_free():
     with pytest.raises(TicketsExhausted):
         record.save()
 
-    with restored_afterwards(TICKET_SEQUENCE):
-        alter_sequence(TICKET_SEQUENCE, "RESTART")  # the table is empty: 1 is free again
+{%- if cookiecutter.numbering == "gapless" %}
+    TicketCounter.objects.update(last_number=0)  # the table is empty: 1 is free again
+    record.save()
+{%- else %}
+    sequence = {{ "ticket_sequence(this_year())" if cookiecutter.ticket_scope == "yearly" else "TICKET_SEQUENCE" }}
+    with restored_afterwards(sequence):
+        alter_sequence(sequence, "RESTART")  # the table is empty: 1 is free again
         record.save()
+{%- endif %}
 
     assert Record.objects.get(pk=record.pk).ticket.number == record.ticket.number == 1
 

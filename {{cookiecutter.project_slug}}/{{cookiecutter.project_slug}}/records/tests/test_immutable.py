@@ -1,4 +1,4 @@
-"""PostgreSQL refuses to change a ticket's number or move a ticket to another record."""
+"""PostgreSQL refuses to change a ticket's {{ "year or " if cookiecutter.ticket_scope == "yearly" }}number or move a ticket to another record."""
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -33,7 +33,7 @@ def test_the_trigger_guards_the_number_and_the_record_columns():
         [TRIGGER],
     )
 
-    assert columns == (["number", "record_id"],)
+    assert columns == ({{ '["number", "record_id", "year"]' if cookiecutter.ticket_scope == "yearly" else '["number", "record_id"]' }},)
 
 
 def test_changing_a_number_is_refused_with_a_clear_error():
@@ -47,6 +47,18 @@ def test_changing_a_number_is_refused_with_a_clear_error():
     )
     assert error.diag.constraint_name == TRIGGER
     assert stored_tickets() == before
+{%- if cookiecutter.ticket_scope == "yearly" %}
+
+
+def test_changing_a_year_is_refused():
+    ticket = RecordFactory().ticket
+    before = stored_tickets()
+
+    error = refused(lambda: Ticket.objects.filter(pk=ticket.pk).update(year=ticket.year + 1))
+
+    assert error.diag.column_name == "year"
+    assert stored_tickets() == before
+{%- endif %}
 
 
 def test_moving_a_ticket_to_another_record_is_refused():

@@ -8,10 +8,16 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from django.db import transaction
 
 from ...testing.concurrency import Background, HeldTransaction, wait_until_blocked
-from ...testing.sequences import alter_sequence, next_value, restored_afterwards, sequence_position
+{%- if cookiecutter.numbering == "sequence" %}
+from ...testing.sequences import alter_sequence, restored_afterwards
 from ..exceptions import TicketsExhausted
-from ..models import TICKET_SEQUENCE, Record, Ticket
+{%- endif %}
+from ..models import {{ "TICKET_SEQUENCE, " if cookiecutter.numbering == "sequence" and cookiecutter.ticket_scope == "global" }}Record, Ticket{{ ", ticket_sequence" if cookiecutter.numbering == "sequence" and cookiecutter.ticket_scope == "yearly" }}
 from .factories import BulkLoadedRecordFactory, RecordFactory
+from .numbers import next_number
+{%- if cookiecutter.numbering == "gapless" %}, set_ticket_max
+{%- elif cookiecutter.ticket_scope == "yearly" %}, this_year
+{%- endif %}
 from .terminal import on_a_terminal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("wide_ticket_range")]
@@ -31,7 +37,7 @@ def test_every_ticketless_record_gets_one_ticket_and_tickets_stay():
     ticketed = RecordFactory.create_batch(2)
     kept = {record.pk: record.ticket.number for record in ticketed}
     BulkLoadedRecordFactory.create_batch(5)
-    start = next_value(TICKET_SEQUENCE)
+    start = next_number()
 
     output = issue_tickets("--batch-size", "2")
 
@@ -53,13 +59,13 @@ def test_a_second_run_issues_nothing():
     BulkLoadedRecordFactory.create_batch(3)
     issue_tickets()
     numbers = numbers_by_record()
-    following = next_value(TICKET_SEQUENCE)
+    following = next_number()
 
     output = issue_tickets()
 
     assert output.endswith("Tickets issued: 0\n")
     assert numbers_by_record() == numbers
-    assert next_value(TICKET_SEQUENCE) == following
+    assert next_number() == following
 
 
 def test_an_empty_table_is_fine():
@@ -158,6 +164,17 @@ def test_on_a_terminal_a_bar_shows_done_of_total_and_the_rate():
 # Running out of numbers: what is left is issued, the rest is reported, nothing is wasted.
 
 
+{%- if cookiecutter.numbering == "gapless" %}
+@pytest.fixture
+def three_numbers_left(wide_ticket_range, monkeypatch):
+    """The numbering as ticket_max=3 leaves it before any ticket: numbers 1, 2 and 3 to give.
+
+    Every test starts with no ticket rows and no counter, so 1 to 3 are free
+    whatever ticket_max the project was generated with. (It asks for
+    wide_ticket_range, which every test here uses, so that it comes after it.)
+    """
+    set_ticket_max(monkeypatch, 3)
+{%- else %}
 @pytest.fixture
 def three_numbers_left(wide_ticket_range):
     """The sequence as ticket_max=3 leaves it before any ticket: numbers 1, 2 and 3 to give.
@@ -166,9 +183,15 @@ def three_numbers_left(wide_ticket_range):
     ticket_max the project was generated with. (It asks for wide_ticket_range,
     which every test here uses, so that it is shaped after that one, not before.)
     """
-    with restored_afterwards(TICKET_SEQUENCE):
-        alter_sequence(TICKET_SEQUENCE, "MAXVALUE 3 RESTART")
+{%- if cookiecutter.ticket_scope == "yearly" %}
+    sequence = ticket_sequence(this_year())
+{%- else %}
+    sequence = TICKET_SEQUENCE
+{%- endif %}
+    with restored_afterwards(sequence):
+        alter_sequence(sequence, "MAXVALUE 3 RESTART")
         yield
+{%- endif %}
 
 
 EXHAUSTED = "Tickets are exhausted: every ticket number from 1 to 3 has been used."
@@ -185,10 +208,10 @@ def test_the_last_numbers_are_issued_and_the_rest_reported(size):
     assert str(raised.value) == (
         f"{EXHAUSTED} Tickets issued: 3; records still without a ticket: 2."
     )
-    # The first three records by id got 1, 2 and 3: no number was drawn and lost.
-    first_three = sorted(Record.objects.values_list("pk", flat=True))[:3]
+    # The first three records made got 1, 2 and 3: no number was drawn and lost.
+    first_three = Record.objects.order_by("created_at", "id").values_list("pk", flat=True)[:3]
     assert numbers_by_record() == dict(zip(first_three, [1, 2, 3], strict=True))
-    assert sequence_position(TICKET_SEQUENCE) == (3, True)
+    assert next_number() == 4
 
 
 @pytest.mark.usefixtures("three_numbers_left")
@@ -229,6 +252,7 @@ def test_manage_py_refuses_a_huge_batch_size_before_doing_anything(capsys):
     )
     assert "Traceback" not in err
     assert Ticket.objects.count() == 0
+{%- if cookiecutter.numbering == "sequence" %}
 
 
 # A concurrent writer drawing the last numbers while a batch runs.
@@ -239,13 +263,13 @@ def race_for_the_last_numbers(backfill):
     backfill() returned or raised, and the numbers involved.
 
     Three numbers are left and three records have none. A first save of the
-    first record (by id) holds number 1, uncommitted. backfill() reads that
+    first record (the first made) holds number 1, uncommitted. backfill() reads that
     two numbers are left, draws 2 for the first record and waits on the held
     ticket. Meanwhile a new record takes number 3, the last. When the first
     save commits, backfill() skips the first record and needs a number for the
     second: there is none.
     """
-    first, *_ = sorted(BulkLoadedRecordFactory.create_batch(3), key=lambda record: record.pk)
+    first, *_ = BulkLoadedRecordFactory.create_batch(3)  # the first made, the first backfilled
 
     def first_save():
         Record.objects.get(pk=first.pk).save()
@@ -286,7 +310,8 @@ def test_under_the_race_the_command_reports_the_lost_numbers_without_a_traceback
     )
     # The first save kept 1, the new record 3; number 2, drawn by the undone batch, is lost.
     assert numbers_by_record() == {first.pk: 1, late.pk: 3}
-    assert sequence_position(TICKET_SEQUENCE) == (3, True)
+    assert next_number() == 4
+{%- endif %}
 
 
 def transaction_atomic(fn):

@@ -17,10 +17,11 @@ MAX_BATCH_SIZE = 1_000_000
 class Command(BaseCommand):
     help = (
         "Issue a ticket to every record that has none (records loaded with bulk_create or "
-        "import_records). Works through the records by id in batches, one short transaction "
-        "each, so it is safe while the application runs, and safe to run again: a record that "
-        "has a ticket keeps it. When the ticket numbers run out, the numbers that are left "
-        "are issued and the command fails, saying how many records have no ticket."
+        "import_records). Works through the records in created_at order, in batches of one "
+        "short transaction each, so it is safe while the application runs, and safe to run "
+        "again: a record that has a ticket keeps it. When the ticket numbers run out, the "
+        "numbers that are left are issued and the command fails, saying how many records "
+        "have no ticket."
     )
 
     def add_arguments(self, parser):
@@ -54,7 +55,7 @@ class Command(BaseCommand):
                     continue
                 checked += batch.checked
                 issued += batch.issued
-                after = batch.last_record_id
+                after = batch.last_position
                 progress.update(checked, f"tickets issued: {issued}")
                 if batch.unnumbered or batch.checked < batch_size:  # out of numbers, or done
                     break

@@ -1,6 +1,5 @@
 """What a save costs, counted from the statements Django sends to PostgreSQL."""
 
-
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext

@@ -66,8 +66,10 @@ def remove_other_numberings_files(records):
 def main():
     project_dir = Path.cwd()
     remove_other_numberings_files(project_dir / PROJECT_SLUG / "records")
-    secret = secrets.token_urlsafe(50)
-    write_private(project_dir / ".env", DOTENV.format(secret=secret))
+    # Copier runs this hook again on `copier update`: an existing .env is the user's.
+    if not (project_dir / ".env").exists():
+        secret = secrets.token_urlsafe(50)
+        write_private(project_dir / ".env", DOTENV.format(secret=secret))
     print(
         f"\nCreated {project_dir}\n\n"
         "Next steps:\n"

@@ -120,14 +120,21 @@ RULES = {
 }
 
 
+def problem_line(name, value):
+    """What is wrong with one answer, as its error line says it, or None.
+
+    Answers without a rule (the choices) are the tool's to check. copier.yml
+    checks its answers with this function too (local_extensions.py).
+    """
+    problem = RULES[name](value) if name in RULES else None
+    return f"{name} {problem}, got {shown(value)}" if problem else None
+
+
 def main():
-    refused = False
-    for name, value in ANSWERS.items():
-        problem = RULES[name](value)
-        if problem:
-            print(f"ERROR: {name} {problem}, got {shown(value)}", file=sys.stderr)
-            refused = True
-    return 1 if refused else 0
+    lines = [problem_line(name, value) for name, value in ANSWERS.items()]
+    for line in filter(None, lines):
+        print(f"ERROR: {line}", file=sys.stderr)
+    return 1 if any(lines) else 0
 
 
 if __name__ == "__main__":

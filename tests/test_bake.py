@@ -31,6 +31,10 @@ BAKES = [
         pytest.param({"postgresql_version": version}, id=f"postgresql-{version}")
         for version in OPTIONS["postgresql_version"]
     ),
+    *(
+        pytest.param({"django_version": version}, id=f"django-{version}")
+        for version in OPTIONS["django_version"]
+    ),
     pytest.param({"numbering": "gapless"}, id="gapless"),
     pytest.param({"ticket_scope": "yearly"}, id="yearly"),
     pytest.param({"numbering": "gapless", "ticket_scope": "yearly"}, id="gapless-yearly"),
@@ -143,8 +147,12 @@ def test_compose_mounts_the_images_volume(tmp_path, version):
     assert Path(pgdata).is_relative_to(target), "the data directory must live in the volume"
 
 
+def ci_job_of(folder):
+    return parse(folder / ".github" / "workflows" / "ci.yml")["jobs"]["test"]
+
+
 def ci_job(project):
-    return parse(project.path / ".github" / "workflows" / "ci.yml")["jobs"]["test"]
+    return ci_job_of(project.path)
 
 
 def test_ci_creates_the_database_its_url_names(make_project):
@@ -260,6 +268,31 @@ def test_hooks_render_to_clean_python(tmp_path, monkeypatch):
         result = subprocess.run([RUFF, *args], cwd=tmp_path, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
     assert len(list(tmp_path.glob("*.py"))) == 2
+
+
+@pytest.mark.parametrize("version", OPTIONS["django_version"])
+def test_django_version_sets_the_pin_python_ci_and_docs(tmp_path, version):
+    python = OPTIONS["_django"][version]["python"]
+    project = bake(tmp_path, django_version=version)
+
+    pyproject = parse(project / "pyproject.toml")
+    (django,) = [d for d in pyproject["project"]["dependencies"] if d.startswith("django>")]
+    assert django == f"django>={version},<{OPTIONS['_django'][version]['below']}"
+    assert pyproject["project"]["requires-python"] == f">={python}"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + python.replace(".", "")
+    setup_uv = [s for s in ci_job_of(project)["steps"] if "setup-uv" in s.get("uses", "")]
+    assert [step["with"]["python-version"] for step in setup_uv] == [python]
+    links = [
+        link
+        for path in baked_files(project)
+        for link in re.findall(r"docs\.djangoproject\.com/en/([^/]+)/", path.read_text())
+    ]
+    assert links and set(links) == {version}
+
+
+def test_each_django_version_has_its_python_and_next_release():
+    assert set(OPTIONS["_django"]) == set(OPTIONS["django_version"])
+    assert OPTIONS["django_version"][0] == "5.2"  # the LTS is the default
 
 
 # What each numbering's bake holds under records/, and words its code must not contain.

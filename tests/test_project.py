@@ -1,7 +1,11 @@
 """A baked project checks, migrates and passes its own test suite on PostgreSQL."""
 
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
-from conftest import admin_execute, run
+from conftest import OPTIONS, admin_execute, run
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -43,7 +47,7 @@ def test_manage_check_and_migrations_are_clean(make_project, answers):
 def test_baked_suite_passes(make_project, answers):
     project = make_project(**answers)
 
-    result = project.pytest()
+    result = project.pytest("-W", "error::DeprecationWarning")
 
     assert " passed" in result.stdout and " failed" not in result.stdout
 
@@ -56,12 +60,47 @@ def test_baked_suite_passes_with_the_smallest_ticket_range(make_project):
     assert " passed" in result.stdout and " failed" not in result.stdout
 
 
-def test_users_way_uv_sync_then_uv_run_pytest(make_project):
-    """Exactly what the baked README says, in the baked folder's own environment."""
-    project = make_project()
+def python_at_least(minimum):
+    """An installed Python of at least `minimum`, found without downloading one.
 
-    run(["uv", "sync"], project.path, project.env)
-    result = run(["uv", "run", "pytest", "-q"], project.path, project.env)
+    What `uv python find` finds (PATH, uv's own installs), else one that pyenv
+    installed (its shims answer only for the selected version).
+    """
+    env = os.environ | {"UV_PYTHON_DOWNLOADS": "never"}
+    found = subprocess.run(
+        ["uv", "python", "find", f">={minimum}"], env=env, capture_output=True, text=True
+    )
+    if found.returncode == 0:
+        return found.stdout.strip()
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    wanted = tuple(map(int, minimum.split(".")))
+    for python in sorted(pyenv_root.glob("versions/*/bin/python3")):
+        version = subprocess.run(
+            [python, "-c", "import sys; print(*sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        )
+        if version.returncode == 0 and tuple(map(int, version.stdout.split())) >= wanted:
+            return str(python)
+    raise AssertionError(f"no Python >= {minimum} installed (uv python find, pyenv)")
+
+
+@pytest.mark.parametrize("version", OPTIONS["django_version"])
+def test_users_way_uv_sync_then_uv_run_pytest(make_project, version):
+    """Exactly what the baked README says, in the baked folder's own environment,
+    for each Django version on the oldest Python it supports; deprecations fail."""
+    project = make_project(django_version=version)
+    minimum = OPTIONS["_django"][version]["python"]
+    env = project.env | {"UV_PYTHON": python_at_least(minimum), "UV_PYTHON_DOWNLOADS": "never"}
+
+    run(["uv", "sync"], project.path, env)
+    installed = run(
+        ["uv", "run", "python", "-c", "import django; print(django.__version__)"], project.path, env
+    )
+    result = run(
+        ["uv", "run", "pytest", "-q", "-W", "error::DeprecationWarning"], project.path, env
+    )
 
     assert (project.path / ".venv").is_dir()
+    assert installed.stdout.startswith(f"{version}.")
     assert " passed" in result.stdout and " failed" not in result.stdout

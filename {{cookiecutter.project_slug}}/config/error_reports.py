@@ -5,7 +5,7 @@ values whose names look secret (KEY, PASS, TOKEN, ...) with stars. Two gaps
 matter here: DATABASE_URL, whose name looks harmless but whose value carries
 the database password (the development server copies every environment
 variable into request.META), and any other URL with a password in it.
-https://docs.djangoproject.com/en/5.2/howto/error-reporting/#filtering-error-reports
+https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/error-reporting/#filtering-error-reports
 """
 
 import re

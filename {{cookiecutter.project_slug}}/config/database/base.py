@@ -2,7 +2,7 @@
 
 Starting it when Django connects, not when settings load, keeps commands that
 need no database (and `manage.py postgres status`) from starting a server.
-https://docs.djangoproject.com/en/5.2/ref/databases/#subclassing-the-built-in-database-backends
+https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#subclassing-the-built-in-database-backends
 """
 
 from pathlib import Path

@@ -79,7 +79,7 @@ DATABASES = {"default": database.from_env(env)}
 # binding on the client costs about 4% (0.03 ms of Python per ticket), less
 # than TicketManager.issue_new saves by sending its INSERT directly; together
 # 1.12x the earlier rate with server-side binding.
-# https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/ref/databases/#server-side-parameters-binding
 # https://www.psycopg.org/psycopg3/docs/advanced/prepare.html
 DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -99,7 +99,7 @@ USE_TZ = True
 # Django's error reports (the debug 500 page, error e-mails) hide settings and
 # request values whose names look secret; this filter also hides passwords in
 # URLs such as DATABASE_URL.
-# https://docs.djangoproject.com/en/5.2/howto/error-reporting/#custom-error-reports
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/error-reporting/#custom-error-reports
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.SecretHidingFilter"
 
 STATIC_URL = "static/"

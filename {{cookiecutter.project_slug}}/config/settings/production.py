@@ -32,7 +32,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Not configurable: DEBUG on a server shows settings and code to anyone.
 DEBUG = False
 
-# https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/
+# https://docs.djangoproject.com/en/{{ cookiecutter.django_version }}/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True

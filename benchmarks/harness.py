@@ -71,12 +71,11 @@ class BakedProject:
 def setup_django(project_path, url):
     """Make the baked project importable and configure Django as a server would run it.
 
-    DEBUG must be off, whatever the baked .env says: with DEBUG on, Django logs
-    every query and renders its SQL for the log, which costs more than the
-    query's own Python.
+    The test settings keep DEBUG off whatever the baked .env says (base.py
+    fixes it): with DEBUG on, Django logs every query and renders its SQL for
+    the log, which costs more than the query's own Python.
     """
     os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_DEBUG"] = "false"
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     sys.path.insert(0, str(project_path))
     import django
